@@ -1,0 +1,35 @@
+{
+    "name": "VIP Customer Care",
+    "version": "19.0.1.0.0",
+    "summary": "VIP tiers by revenue, promise ledger, complaint deadlines, "
+    "customer meetings and visit plans",
+    "category": "Sales/CRM",
+    "author": "VIP Customer Care developers",
+    "website": "https://www.odoo.com/app/crm",
+    "license": "LGPL-3",
+    "depends": [
+        "account",
+        "calendar",
+        "portal",
+        "rating",
+        "phone_validation",
+        "resource",
+        "mail",
+    ],
+    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
+    "data": [
+        "security/vip_security.xml",
+        "security/ir.model.access.csv",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "partner_vip_care/static/tests/tours/**/*",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

@@ -1,0 +1,100 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    vip_window_months = fields.Integer(
+        "VIP Revenue Window (months)",
+        default=12,
+        help="Invoiced revenue of this many past months decides a customer's tier.",
+    )
+    vip_downgrade_grace_days = fields.Integer(
+        "VIP Downgrade Grace (days)",
+        default=30,
+        help="A downgrade waits this many days after the customer's last tier change.",
+    )
+    vip_at_risk_ratio = fields.Float(
+        "Complaint At-Risk Ratio",
+        default=0.75,
+        help="Share of the allowed business time after which a complaint is at risk.",
+    )
+    vip_promise_reminder_days = fields.Integer(
+        "Promise Reminder (days)",
+        default=3,
+        help="The promiser is reminded this many days before a promise's deadline.",
+    )
+    vip_visit_lead_days = fields.Integer(
+        "Visit Planning Lead (days)",
+        default=7,
+        help="A visit activity is scheduled this many days before a visit is due.",
+    )
+    vip_default_response_hours = fields.Float(
+        "Default Response Time (hours)",
+        default=8.0,
+        help="Business hours to answer a complaint of a customer without tier or "
+        "policy.",
+    )
+    vip_default_resolution_hours = fields.Float(
+        "Default Resolution Time (hours)",
+        default=40.0,
+        help="Business hours to solve a complaint of a customer without tier or "
+        "policy.",
+    )
+    vip_sla_calendar_id = fields.Many2one(
+        "resource.calendar",
+        "Complaint Working Hours",
+        help="Working hours for complaint deadlines; empty means the company's.",
+    )
+    vip_escalation_user_id = fields.Many2one(
+        "res.users",
+        "Complaint Escalation Contact",
+        domain=[("share", "=", False)],
+        help="Notified when a complaint breaches its deadline and its policy names "
+        "nobody.",
+    )
+
+    @api.constrains(
+        "vip_window_months",
+        "vip_downgrade_grace_days",
+        "vip_at_risk_ratio",
+        "vip_promise_reminder_days",
+        "vip_visit_lead_days",
+        "vip_default_response_hours",
+        "vip_default_resolution_hours",
+    )
+    def _check_vip_settings(self):
+        for company in self:
+            company._vip_check_settings()
+
+    def _vip_check_settings(self):
+        if self.vip_window_months < 1:
+            raise ValidationError(
+                self.env._("The VIP revenue window must be at least one month.")
+            )
+        if not 0 < self.vip_at_risk_ratio < 1:
+            raise ValidationError(
+                self.env._(
+                    "The complaint at-risk ratio must lie between 0 and 1 "
+                    "(for example 0.75)."
+                )
+            )
+        days = (
+            self.vip_downgrade_grace_days,
+            self.vip_promise_reminder_days,
+            self.vip_visit_lead_days,
+        )
+        if min(days) < 0:
+            raise ValidationError(
+                self.env._("Grace, reminder and visit lead days cannot be negative.")
+            )
+        if self.vip_default_response_hours <= 0 or (
+            self.vip_default_resolution_hours < self.vip_default_response_hours
+        ):
+            raise ValidationError(
+                self.env._(
+                    "The default response time must be positive and the default "
+                    "resolution time at least as long."
+                )
+            )
