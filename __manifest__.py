@@ -20,6 +20,10 @@
     "data": [
         "security/vip_security.xml",
         "security/ir.model.access.csv",
+        "data/vip_tier_data.xml",
+        "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
+        "views/vip_tier_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

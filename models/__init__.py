@@ -1,2 +1,5 @@
 from . import res_company
 from . import res_config_settings
+from . import vip_tier
+from . import vip_tier_history
+from . import res_partner

@@ -15,6 +15,10 @@ class ResCompany(models.Model):
         default=30,
         help="A downgrade waits this many days after the customer's last tier change.",
     )
+    vip_upgrade_mail = fields.Boolean(
+        "E-mail Customers on Upgrade",
+        help="Send the customer an e-mail when the evaluation raises its tier.",
+    )
     vip_at_risk_ratio = fields.Float(
         "Complaint At-Risk Ratio",
         default=0.75,

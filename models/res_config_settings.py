@@ -10,6 +10,9 @@ class ResConfigSettings(models.TransientModel):
     vip_downgrade_grace_days = fields.Integer(
         related="company_id.vip_downgrade_grace_days", readonly=False
     )
+    vip_upgrade_mail = fields.Boolean(
+        related="company_id.vip_upgrade_mail", readonly=False
+    )
     vip_at_risk_ratio = fields.Float(
         related="company_id.vip_at_risk_ratio", readonly=False
     )
