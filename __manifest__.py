@@ -28,7 +28,9 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/vip_tier_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "partner_vip_care/static/tests/tours/**/*",

@@ -315,6 +315,8 @@ class ResPartner(models.Model):
         if not changed:
             return
         ids, amounts, pareto = zip(*changed, strict=True)
+        figures = ["vip_revenue", "vip_pareto_class", "vip_evaluated_on"]
+        self.flush_model(["commercial_partner_id", *figures])
         self.env.cr.execute(
             """
             UPDATE res_partner p
@@ -326,7 +328,7 @@ class ResPartner(models.Model):
             """,
             [today, list(ids), list(amounts), list(pareto)],
         )
-        self.invalidate_model(["vip_revenue", "vip_pareto_class", "vip_evaluated_on"])
+        self.invalidate_model(figures)
 
     def _vip_plan_tier_changes(self, tiers, revenues, today):
         """{(new tier, reason): partners} for the partners whose tier must change;
