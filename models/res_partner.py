@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -235,9 +236,10 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         revenues = self._vip_window_revenue(company, today)
         classes = pareto_classes(revenues)
-        candidates = self._vip_candidates(company, revenues, partners)
-        candidates._vip_store_figures(revenues, classes, today)
-        plan = candidates._vip_plan_tier_changes(tiers, revenues, today)
+        # Plain rows rather than records: the loops below run over every customer.
+        rows = self._vip_candidate_rows(company, revenues, partners)
+        self._vip_store_figures(rows, revenues, classes, today)
+        plan = self._vip_plan_tier_changes(rows, tiers, revenues, today)
         return self._vip_apply_tier_changes(plan, revenues, today, commit)
 
     @api.model
@@ -263,11 +265,39 @@ class ResPartner(models.Model):
         return {partner.id: amount for partner, amount in groups}
 
     @api.model
-    def _vip_candidates(self, company, revenues, partners=None):
-        """Commercial partners to evaluate: given ones, else the company's customers
-        (with revenue in the window or a tier of the company) whose home company it
-        is — their own company, else their salesperson's, else the first company."""
-        fnames = [
+    def _vip_candidate_rows(self, company, revenues, partners=None):
+        """Rows (id, tier id, locked, lock until, in tier since, revenue, class) of the
+        commercial partners to evaluate: the given ones, else the company's customers
+        (with revenue in the window or a tier of the company) whose home company it is:
+        their own company, else their salesperson's, else the main (first created)
+        company."""
+        commercial = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+        if partners is not None:
+            domain = [("id", "in", partners.ids), *commercial]
+        else:
+            all_tiers = (
+                self.env["vip.tier"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("company_id", "=", company.id)])
+            )
+            shared_home = [("user_id.company_id", "=", company.id)]
+            main = self.env["res.company"].sudo().search([], order="id", limit=1)
+            if company == main:
+                shared_home = ["|", ("user_id", "=", False), *shared_home]
+            domain = [
+                "|",
+                ("id", "in", list(revenues)),
+                ("vip_tier_id", "in", all_tiers.ids),
+                *commercial,
+                "|",
+                ("company_id", "=", company.id),
+                "&",
+                ("company_id", "=", False),
+                *shared_home,
+            ]
+        columns = [
+            "id",
             "vip_tier_id",
             "vip_tier_locked",
             "vip_lock_until",
@@ -275,43 +305,22 @@ class ResPartner(models.Model):
             "vip_revenue",
             "vip_pareto_class",
         ]
-        commercial = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
-        if partners is not None:
-            domain = [("id", "in", partners.ids), *commercial]
-            return self.sudo().search_fetch(domain, fnames).sudo(False)
-        all_tiers = (
-            self.env["vip.tier"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "=", company.id)])
+        self.flush_model(columns[1:])
+        query = self.sudo()._search(domain)
+        return self.env.execute_query(
+            query.select(*(SQL.identifier(query.table, column) for column in columns))
         )
-        shared_home = [("user_id.company_id", "=", company.id)]
-        if company == self.env["res.company"].sudo().search([], limit=1):
-            shared_home = ["|", ("user_id", "=", False), *shared_home]
-        domain = [
-            "|",
-            ("id", "in", list(revenues)),
-            ("vip_tier_id", "in", all_tiers.ids),
-            *commercial,
-            "|",
-            ("company_id", "=", company.id),
-            "&",
-            ("company_id", "=", False),
-            *shared_home,
-        ]
-        return self.sudo().search_fetch(domain, fnames).sudo(False)
 
-    def _vip_store_figures(self, revenues, classes, today):
+    def _vip_store_figures(self, rows, revenues, classes, today):
         """Write revenue and Pareto class where they changed, on the commercial
         partners and their contacts, in one statement."""
-        changed = [
-            (partner.id, revenues.get(partner.id, 0.0), classes.get(partner.id, "c"))
-            for partner in self
-            if partner.vip_currency_id.compare_amounts(
-                partner.vip_revenue, revenues.get(partner.id, 0.0)
-            )
-            or partner.vip_pareto_class != classes.get(partner.id, "c")
-        ]
+        currency = self.env.company.currency_id
+        changed = []
+        for partner_id, _tier, _locked, _until, _since, stored, pareto in rows:
+            revenue = revenues.get(partner_id, 0.0)
+            new_class = classes.get(partner_id, "c")
+            if pareto != new_class or currency.compare_amounts(stored or 0.0, revenue):
+                changed.append((partner_id, revenue, new_class))
         if not changed:
             return
         ids, amounts, pareto = zip(*changed, strict=True)
@@ -330,33 +339,37 @@ class ResPartner(models.Model):
         )
         self.invalidate_model(figures)
 
-    def _vip_plan_tier_changes(self, tiers, revenues, today):
+    @api.model
+    def _vip_plan_tier_changes(self, rows, tiers, revenues, today):
         """{(new tier, reason): partners} for the partners whose tier must change;
         ``tiers`` sorted best first. Expired locks are released on the way."""
-        plan = defaultdict(lambda: self.browse())
-        expired = self.filtered(
-            lambda p: p.vip_tier_locked and (p.vip_lock_until or today) < today
-        )
-        expired._vip_release_expired_locks()
+        ladder = [(t, t.id, t.level, t.qualify_amount, t.retain_amount) for t in tiers]
+        held = {t.id: (t.level, t.retain_amount) for t in tiers}
         grace = self.env.company.vip_downgrade_grace_days
-        for partner in self:
-            if partner.vip_tier_locked:
-                continue
-            revenue = revenues.get(partner.id, 0.0)
-            current = partner.vip_tier_id
-            target = next((t for t in tiers if t.qualify_amount <= revenue), tiers[:0])
-            if target == current:
-                continue
-            held = current in tiers  # active tier of this company: hysteresis applies
-            if held and (not target or target.level < current.level):
-                in_grace = (
-                    partner.vip_since and (today - partner.vip_since).days < grace
-                )
-                if revenue >= current.retain_amount or in_grace:
+        Tier = self.env["vip.tier"].sudo().with_context(active_test=False)
+        levels = {t.id: t.level for t in Tier.browse({row[1] for row in rows} - {None})}
+        plan = defaultdict(list)
+        expired = []
+        for partner_id, tier_id, locked, until, since, _revenue, _class in rows:
+            if locked:
+                if not until or until >= today:
                     continue
-            upgrade = not current or (target and target.level > current.level)
-            plan[target, "upgrade" if upgrade else "downgrade"] |= partner
-        return plan
+                expired.append(partner_id)
+            revenue = revenues.get(partner_id, 0.0)
+            target = next((t for t in ladder if t[3] <= revenue), None)
+            target_id, target_level = (target[1], target[2]) if target else (None, -1)
+            if target_id == tier_id:
+                continue
+            current = held.get(tier_id)  # an active tier of this company: hysteresis
+            if current and target_level < current[0]:
+                in_grace = since and (today - since).days < grace
+                if revenue >= current[1] or in_grace:
+                    continue
+            upgrade = not tier_id or target_level > levels[tier_id]
+            tier = target[0] if target else tiers[:0]
+            plan[tier, "upgrade" if upgrade else "downgrade"].append(partner_id)
+        self.browse(expired)._vip_release_expired_locks()
+        return {key: self.browse(ids) for key, ids in plan.items()}
 
     def _vip_release_expired_locks(self):
         if not self:

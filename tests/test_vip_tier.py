@@ -422,7 +422,7 @@ class TestTierMultiCompany(VipTierCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_b = cls.env["res.company"].create({"name": "VIP Branch B"})
+        cls.company_b = cls.env["res.company"].create({"name": "AAA Branch B"})
         cls.env["account.chart.template"].try_loading(
             "generic_coa", cls.company_b, install_demo=False
         )
@@ -439,8 +439,12 @@ class TestTierMultiCompany(VipTierCommon):
     def test_each_company_evaluates_its_customers_with_its_tiers(self):
         own_b = self._customers("B only", company_id=self.company_b.id)
         shared = self._customers("Shared", user_id=self.user_vip.id)
-        self._invoices([(own_b, 500, 1), (shared, 500, 1)], company=self.company_b)
-        self._invoices([(shared, 2000, 1)])
+        unassigned = self._customers("Shared, no salesperson")
+        self._invoices(
+            [(own_b, 500, 1), (shared, 500, 1), (unassigned, 500, 1)],
+            company=self.company_b,
+        )
+        self._invoices([(shared, 2000, 1), (unassigned, 1500, 1)])
         self.env["res.partner"].with_company(self.company_b)._vip_evaluate_tiers()
         self.assertEqual(own_b.vip_tier_id, self.tier_b)
         self.assertFalse(
@@ -450,6 +454,9 @@ class TestTierMultiCompany(VipTierCommon):
         self.assertEqual(shared.vip_tier_id, self.silver)
         self.assertEqual(own_b.vip_tier_id, self.tier_b, "main company leaves it alone")
         self.assertEqual(shared.vip_revenue, 2000, "revenue of the main company only")
+        self.assertEqual(
+            unassigned.vip_tier_id, self.silver, "no salesperson: the main company's"
+        )
 
     def test_tier_rule_hides_other_company_tiers(self):
         user = self.user_admin
