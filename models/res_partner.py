@@ -118,7 +118,12 @@ class ResPartner(models.Model):
     def _compute_vip_referral_count(self):
         counts = dict(
             self._read_group(
-                [("vip_referred_by_id", "in", self.ids)],
+                [
+                    ("vip_referred_by_id", "in", self.ids),
+                    "|",
+                    ("is_company", "=", True),
+                    ("parent_id", "=", False),
+                ],
                 ["vip_referred_by_id"],
                 ["__count"],
             )

@@ -368,6 +368,16 @@ class TestTierRules(VipTierCommon):
         with self.assertRaises(ValidationError):
             customer.write({"vip_tier_locked": True})
 
+    def test_referral_count_ignores_contacts(self):
+        referrer, referred = self._customers("Referrer", "Referred")
+        self.env["res.partner"].create(
+            {"name": "Referred buyer", "parent_id": referred.id}
+        )
+        referred.vip_referred_by_id = referrer
+        self.assertEqual(referrer.vip_referral_count, 1)
+        with self.assertRaises(ValidationError):
+            referrer.vip_referred_by_id = referrer
+
     def test_partner_count(self):
         customers = self._customers("pc1", "pc2")
         customers.with_context(vip_tier_evaluation=True).vip_tier_id = self.gold
