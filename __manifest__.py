@@ -26,10 +26,15 @@
         "views/vip_tier_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
+        "data/vip_promise_data.xml",
+        "views/vip_promise_views.xml",
+        "views/vip_promise_report_views.xml",
+        "wizards/vip_promise_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",
+        "demo/vip_promise_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

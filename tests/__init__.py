@@ -3,3 +3,4 @@ from . import test_settings
 from . import test_ui
 from . import test_vip_tier
 from . import test_i18n
+from . import test_promise
