@@ -263,10 +263,14 @@ class TestPromiseFlow(VipPromiseCommon):
         self.assertFalse(promise.kept_on_time)
         self.assertTrue(promise.kept_late)
 
-    def test_mark_kept_bad_input(self):
-        promise = self._submitted()
-        with self.assertRaisesRegex(UserError, "future"):
-            promise.action_mark_kept(done_date=TODAY + timedelta(days=1))
+    def test_mark_kept_late_with_explicit_date(self):
+        promise = self._submitted(deadline=TODAY + timedelta(days=2))
+        promise.action_mark_kept(done_date=fields.Date.to_string(TODAY + timedelta(3)))
+        self.assertEqual(promise.done_date, TODAY + timedelta(days=3))
+        self.assertTrue(promise.kept_late)
+        self.assertFalse(promise.kept_on_time)
+
+    def test_mark_kept_needs_an_open_promise(self):
         waiting = self._submitted(value=9000.0)
         with self.assertRaises(UserError):
             waiting.action_mark_kept()
