@@ -746,3 +746,34 @@ class TestPartnerPromises(VipPromiseCommon):
         self._submitted()
         form = Form(self.customer.with_user(self.user_vip))
         self.assertEqual(form.vip_promise_open_count, 1)
+
+    def test_list_query_count_constant(self):
+        spec = {
+            "name": {},
+            "partner_id": {"fields": {"display_name": {}}},
+            "user_id": {"fields": {"display_name": {}}},
+            "deadline": {},
+            "value": {},
+            "currency_id": {"fields": {}},
+            "overdue": {},
+            "state": {},
+            "activity_ids": {"fields": {}},
+        }
+        Promise = self.env["vip.promise"].with_user(self.user_manager)
+
+        def count_queries():
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            result = Promise.web_search_read([], spec)
+            return self.cr.sql_log_count - before, result["length"]
+
+        for _i in range(3):
+            self._submitted()
+        count_queries()  # warm the caches
+        small, small_length = count_queries()
+        for _i in range(12):
+            self._submitted(user=self.user_vip_2, partner_id=self.customer_2.id)
+        large, large_length = count_queries()
+        self.assertEqual(large_length, small_length + 12)
+        self.assertGreater(small, 0)
+        self.assertEqual(large, small)
