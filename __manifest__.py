@@ -27,8 +27,12 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "data/mail_activity_type_data.xml",
+        "views/vip_visit_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/vip_visit_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "partner_vip_care/static/tests/tours/**/*",
