@@ -599,7 +599,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_plan_visits(self):
-        self._vip_plan_visits(commit=True)
+        # commit per batch only when run by the scheduler: called directly (tests,
+        # server actions) it must not commit the caller's transaction
+        self._vip_plan_visits(commit=bool(self.env.context.get("ir_cron_progress_id")))
 
     @api.model
     def _vip_plan_visits(self, commit=False, batch_size=500):

@@ -15,7 +15,7 @@ class VipVisit(models.Model):
     _description = "VIP Visit"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
-    _rec_name = "summary"
+    _rec_names_search = ["summary", "partner_id"]
     _check_company_auto = True
 
     partner_id = fields.Many2one(
@@ -66,7 +66,7 @@ class VipVisit(models.Model):
         help="Account manager and management visits keep the customer's visit "
         "rhythm; calls and messages are logged without resetting it.",
     )
-    summary = fields.Char(required=True, tracking=True)
+    summary = fields.Char(tracking=True, help="Topic of the visit in a few words.")
     customer_feedback = fields.Html(
         help="What the customer said: satisfaction, wishes, worries."
     )
@@ -88,16 +88,32 @@ class VipVisit(models.Model):
         related="partner_id.user_id", string="Salesperson"
     )
 
+    @api.depends("summary", "partner_id", "visit_type", "date")
+    def _compute_display_name(self):
+        labels = dict(self._fields["visit_type"]._description_selection(self.env))
+        for visit in self:
+            visit.display_name = visit.summary or " – ".join(
+                part
+                for part in (
+                    labels.get(visit.visit_type),
+                    visit.partner_id.display_name,
+                    visit.date and fields.Date.to_string(visit.date),
+                )
+                if part
+            )
+
     @api.constrains("date")
     def _check_date(self):
-        today = fields.Date.context_today(self)
+        # the later of the user's and the server's today: no false alarm across
+        # time zones
+        today = max(fields.Date.context_today(self), fields.Date.today())
         for visit in self:
             if visit.date > today:
                 raise ValidationError(
                     self.env._(
                         "Visit %(visit)s: the date cannot be in the future; a visit "
                         "is logged once it took place.",
-                        visit=visit.summary,
+                        visit=visit.display_name,
                     )
                 )
 
@@ -111,7 +127,7 @@ class VipVisit(models.Model):
                     self.env._(
                         "Visit %(visit)s: the contact met must belong to the "
                         "customer %(customer)s.",
-                        visit=visit.summary,
+                        visit=visit.display_name,
                         customer=visit.partner_id.display_name,
                     )
                 )
@@ -177,7 +193,7 @@ class VipVisit(models.Model):
                     and a.activity_type_id == types[v.visit_type]
                 )
             )
-            done.action_feedback(feedback=visit.summary)
+            done.action_feedback(feedback=visit.display_name)
             activities -= done
 
     def action_open_partner(self):
@@ -188,6 +204,11 @@ class VipVisit(models.Model):
             "res_id": self.partner_id.id,
             "views": [(False, "form")],
         }
+
+    @api.model
+    def _cron_plan_visits(self):
+        """Same job as ``res.partner._cron_plan_visits`` (the cron calls that one)."""
+        self.env["res.partner"]._cron_plan_visits()
 
     @api.model
     def _vip_prefilled_action(self, partner, visit_type, user=None, feedback=None):

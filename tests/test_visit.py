@@ -218,7 +218,9 @@ class TestVisitCron(VisitCommon):
                 ),
             },
         )
-        self.env["res.partner"]._vip_plan_visits()
+        # the cron entry points, called outside the scheduler, do not commit
+        self.env["res.partner"]._cron_plan_visits()
+        self.env["vip.visit"]._cron_plan_visits()
         self.assertEqual(self._activities(self.customer | self.customer_2), activities)
         # marked done without logging a visit: still due, planned again
         activities.filtered(lambda a: a.res_id == self.customer.id).action_done()
