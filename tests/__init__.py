@@ -2,3 +2,4 @@ from . import test_security_groups
 from . import test_settings
 from . import test_ui
 from . import test_visit
+from . import test_visit_ui
