@@ -12,7 +12,7 @@ class MailActivity(models.Model):
         the reminder (see ``vip.visit._vip_close_visit_activities``), discarding it
         leaves the reminder open."""
         visit_type = self._vip_visit_type()
-        if not visit_type:
+        if not visit_type or not self.env["vip.visit"].has_access("create"):
             return super().action_feedback_schedule_next(
                 feedback=feedback, attachment_ids=attachment_ids
             )

@@ -1,3 +1,4 @@
+import logging
 from datetime import date
 
 from freezegun import freeze_time
@@ -6,6 +7,8 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import VipCareCommon
+
+_logger = logging.getLogger(__name__)
 
 
 class VisitCommon(VipCareCommon):
@@ -304,6 +307,21 @@ class TestVisitCron(VisitCommon):
         )
         action = activity.action_feedback_schedule_next()
         self.assertEqual(action["res_model"], "mail.activity")
+        # a salesperson outside the VIP groups cannot log visits: usual wizard
+        self.customer.user_id = self.user_internal
+        reminder = (
+            self.env["res.partner"]
+            ._vip_plan_visits()
+            .filtered(
+                lambda a: (
+                    a.activity_type_id == self.visit_type
+                    and a.res_id == self.customer.id
+                )
+            )
+        )
+        self.assertEqual(reminder.user_id, self.user_internal)
+        action = reminder.with_user(self.user_internal).action_feedback_schedule_next()
+        self.assertEqual(action["res_model"], "mail.activity")
 
 
 @tagged("post_install", "-at_install", "vip_visit", "vip_security")
@@ -395,6 +413,11 @@ class TestVisitPerformance(VisitCommon):
             self._form_queries(partner)
         queries_one = self._form_queries(small)
         queries_fifty = self._form_queries(big)
+        _logger.info(
+            "Partner form as a VIP user: %s queries with 1 visit, %s with 50",
+            queries_one,
+            queries_fifty,
+        )
         self.assertEqual(queries_one, queries_fifty)
         record = big.with_user(self.user_vip)
         self.env.invalidate_all()
