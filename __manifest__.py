@@ -31,10 +31,13 @@
         "views/vip_promise_report_views.xml",
         "wizards/vip_promise_wizard_views.xml",
         "views/menus.xml",
+        "data/mail_activity_type_data.xml",
+        "views/vip_visit_views.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",
         "demo/vip_promise_demo.xml",
+        "demo/vip_visit_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

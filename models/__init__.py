@@ -4,3 +4,5 @@ from . import vip_tier
 from . import vip_tier_history
 from . import res_partner
 from . import vip_promise
+from . import vip_visit
+from . import mail_activity

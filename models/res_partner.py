@@ -6,6 +6,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -218,9 +219,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_vip_evaluate_tiers(self):
-        companies = self.env["res.company"].search([])
-        for company in companies:
-            self.with_company(company)._vip_evaluate_tiers(commit=True)
+        # commit per batch only when the scheduler runs the job (outside it,
+        # _commit_progress would commit the caller's transaction)
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._vip_evaluate_tiers(commit=in_cron)
 
     @api.model
     def _vip_evaluate_tiers(self, partners=None, commit=False):
@@ -522,3 +525,279 @@ class ResPartner(models.Model):
             "target": "current",
             "context": {"default_partner_id": self.id},
         }
+
+    # ------------------------------------------------------------------
+    # Visits (vip.visit): rhythm per tier, overdue flag, planning cron
+    # ------------------------------------------------------------------
+
+    vip_visit_ids = fields.One2many(
+        "vip.visit",
+        "partner_id",
+        "Visits",
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_visit_count = fields.Integer(
+        "Visit Count",
+        compute="_compute_vip_visit_count",
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_last_visit_date = fields.Date(
+        "Last Account Manager Visit",
+        compute="_compute_vip_last_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Date of the last account manager visit (calls and messages do not "
+        "count).",
+    )
+    vip_last_management_visit_date = fields.Date(
+        "Last Management Visit",
+        compute="_compute_vip_last_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+    )
+    vip_next_visit_date = fields.Date(
+        "Next Account Manager Visit",
+        compute="_compute_vip_next_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Last account manager visit plus the tier's interval; a customer never "
+        "visited is due from the day it entered its tier. Empty when the tier plans "
+        "no visit.",
+    )
+    vip_next_management_visit_date = fields.Date(
+        "Next Management Visit",
+        compute="_compute_vip_next_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Last management visit plus the tier's management interval; a customer "
+        "never visited is due from the day it entered its tier. Empty when the tier "
+        "plans no management visit.",
+    )
+    vip_visit_overdue = fields.Boolean(
+        "Visit Overdue",
+        compute="_compute_vip_visit_overdue",
+        search="_search_vip_visit_overdue",
+        help="An account manager or management visit is past its planned date.",
+    )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_vip_visit_count(self):
+        counts = dict(
+            self.env["vip.visit"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.vip_visit_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends("vip_visit_ids.date", "vip_visit_ids.visit_type")
+    def _compute_vip_last_visit_dates(self):
+        # sudo: the stored dates must not depend on who triggers the recompute
+        groups = (
+            self.env["vip.visit"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self._origin.ids),
+                    ("visit_type", "in", ("account_manager", "management")),
+                ],
+                ["partner_id", "visit_type"],
+                ["date:max"],
+            )
+        )
+        last = {(partner.id, kind): date for partner, kind, date in groups}
+        for partner in self:
+            origin = partner._origin.id
+            partner.vip_last_visit_date = last.get((origin, "account_manager"))
+            partner.vip_last_management_visit_date = last.get((origin, "management"))
+
+    @api.depends(
+        "is_company",
+        "parent_id",
+        "vip_since",
+        "vip_last_visit_date",
+        "vip_last_management_visit_date",
+        "vip_tier_id.visit_interval_days",
+        "vip_tier_id.management_visit_interval_days",
+    )
+    def _compute_vip_next_visit_dates(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            tier = partner.vip_tier_id
+            if partner.parent_id and not partner.is_company:
+                tier = tier.browse()  # contacts: the plan lives on the company
+            # never visited: due from the day the customer entered its tier
+            start = partner.vip_since or today
+            partner.vip_next_visit_date = partner._vip_next_date(
+                partner.vip_last_visit_date, tier.visit_interval_days, start
+            )
+            partner.vip_next_management_visit_date = partner._vip_next_date(
+                partner.vip_last_management_visit_date,
+                tier.management_visit_interval_days,
+                start,
+            )
+
+    @api.model
+    def _vip_next_date(self, last, interval, start):
+        if not interval:
+            return False
+        return last + relativedelta(days=interval) if last else start
+
+    @api.depends_context("tz")
+    @api.depends("vip_next_visit_date", "vip_next_management_visit_date")
+    def _compute_vip_visit_overdue(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            dates = (
+                partner.vip_next_visit_date,
+                partner.vip_next_management_visit_date,
+            )
+            partner.vip_visit_overdue = any(date and date < today for date in dates)
+
+    def _search_vip_visit_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        fnames = ("vip_next_visit_date", "vip_next_management_visit_date")
+        if operator == "in":
+            return Domain.OR(Domain(fname, "<", today) for fname in fnames)
+        return Domain.AND(
+            Domain(fname, "=", False) | Domain(fname, ">=", today) for fname in fnames
+        )
+
+    def action_vip_open_visits(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_visit_action"
+        )
+        customers = self.commercial_partner_id
+        action["domain"] = [("partner_id", "in", customers.ids)]
+        action["context"] = {"default_partner_id": customers[:1].id}
+        return action
+
+    def action_vip_log_visit(self):
+        self.ensure_one()
+        return self.env["vip.visit"]._vip_prefilled_action(
+            self.commercial_partner_id, "account_manager"
+        )
+
+    @api.model
+    def _cron_plan_visits(self):
+        # commit per batch only when run by the scheduler: called directly (tests,
+        # server actions) it must not commit the caller's transaction
+        self._vip_plan_visits(commit=bool(self.env.context.get("ir_cron_progress_id")))
+
+    @api.model
+    def _vip_plan_visits(self, commit=False, batch_size=500):
+        """Schedule one visit reminder per customer and kind of visit due within
+        the lead days of its tier's company: account manager visits for the
+        salesperson, management visits for the company's escalation contact, else
+        its first VIP manager. A customer with an open reminder of that kind is
+        skipped, so that running twice plans nothing new; with ``commit`` (the
+        cron), progress is committed after each batch. Returns the reminders."""
+        Partner = self.sudo()
+        today = fields.Date.context_today(self)
+        kinds = {
+            "account_manager": (
+                "vip_next_visit_date",
+                self.env.ref("partner_vip_care.mail_activity_type_vip_visit"),
+            ),
+            "management": (
+                "vip_next_management_visit_date",
+                self.env.ref(
+                    "partner_vip_care.mail_activity_type_vip_management_visit"
+                ),
+            ),
+        }
+        companies = self.env["vip.tier"].sudo().search([]).company_id
+        todo = []
+        for company in companies:
+            horizon = today + relativedelta(days=company.vip_visit_lead_days)
+            for kind, (fname, activity_type) in kinds.items():
+                domain = Domain(
+                    [
+                        ("vip_tier_id.company_id", "=", company.id),
+                        (fname, "<=", horizon),
+                        (
+                            "activity_ids",
+                            "not any",
+                            [("activity_type_id", "=", activity_type.id)],
+                        ),
+                    ]
+                )
+                todo.append((company, kind, fname, activity_type, domain))
+        remaining = sum(Partner.search_count(domain) for *_x, domain in todo)
+        activities = self.env["mail.activity"]
+        for company, kind, fname, activity_type, domain in todo:
+            last_id = 0
+            while True:
+                partners = Partner.search_fetch(
+                    domain & Domain("id", ">", last_id),
+                    ["name", "user_id", fname, "vip_tier_id"],
+                    order="id",
+                    limit=batch_size,
+                )
+                if not partners:
+                    break
+                last_id = partners[-1].id
+                activities |= partners._vip_schedule_visit_activities(
+                    company, kind, fname, activity_type
+                )
+                remaining = max(remaining - len(partners), 0)
+                if commit and not self.env["ir.cron"]._commit_progress(
+                    len(partners), remaining=remaining
+                ):
+                    return activities
+        return activities
+
+    def _vip_schedule_visit_activities(self, company, kind, fname, activity_type):
+        manager = self._vip_visit_manager(company)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for partner in self:
+            salesperson = partner.user_id if partner.user_id.active else False
+            if kind == "account_manager":
+                user = salesperson or manager
+                summary = self.env._("Account manager visit due")
+            else:
+                user = manager or salesperson
+                summary = self.env._("Management visit due")
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "user_id": (user or self.env.user).id,
+                    "date_deadline": partner[fname],
+                    "summary": summary,
+                    "automated": True,
+                    "note": activity_type.default_note,
+                }
+            )
+        return self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _vip_visit_manager(self, company):
+        """Who is reminded of management visits: the company's escalation contact,
+        else its first VIP manager (empty when there is none)."""
+        if company.vip_escalation_user_id.active:
+            return company.vip_escalation_user_id
+        group = self.env.ref("partner_vip_care.group_vip_manager")
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", group.id),
+                    ("company_ids", "in", company.id),
+                    ("share", "=", False),
+                ],
+                order="id",
+                limit=1,
+            )
+        )

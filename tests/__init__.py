@@ -4,3 +4,5 @@ from . import test_ui
 from . import test_vip_tier
 from . import test_i18n
 from . import test_promise
+from . import test_visit
+from . import test_visit_ui
