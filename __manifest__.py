@@ -27,6 +27,9 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "data/vip_suggestion_mail_data.xml",
+        "views/vip_meeting_views.xml",
+        "views/vip_suggestion_views.xml",
     ],
     "demo": [],
     "assets": {

@@ -3,3 +3,8 @@ from . import res_config_settings
 from . import vip_tier
 from . import vip_tier_history
 from . import res_partner
+from . import vip_meeting
+from . import vip_meeting_attendee
+from . import vip_suggestion
+from . import calendar_attendee
+from . import calendar_event

@@ -1,0 +1,3 @@
+from . import vip_meeting_invite_wizard
+from . import vip_suggestion_decision_wizard
+from . import vip_suggestion_merge_wizard
