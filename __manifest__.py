@@ -31,7 +31,9 @@
         "views/vip_meeting_views.xml",
         "views/vip_suggestion_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/vip_meeting_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "partner_vip_care/static/tests/tours/**/*",

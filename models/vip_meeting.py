@@ -101,7 +101,6 @@ class VipMeeting(models.Model):
     )
     calendar_event_id = fields.Many2one(
         "calendar.event",
-        "Calendar Event",
         copy=False,
         readonly=True,
         index="btree_not_null",
@@ -117,14 +116,12 @@ class VipMeeting(models.Model):
         "same invitees.",
     )
     previous_meeting_id = fields.Many2one(
-        "vip.meeting", "Previous Meeting", copy=False, readonly=True, index=True
+        "vip.meeting", copy=False, readonly=True, index=True
     )
     next_meeting_ids = fields.One2many(
         "vip.meeting", "previous_meeting_id", "Next Meetings", readonly=True
     )
-    next_meeting_id = fields.Many2one(
-        "vip.meeting", "Next Meeting", compute="_compute_next_meeting_id"
-    )
+    next_meeting_id = fields.Many2one("vip.meeting", compute="_compute_next_meeting_id")
     attendee_count = fields.Integer("Invited", compute="_compute_attendee_counts")
     accepted_count = fields.Integer("Accepted", compute="_compute_attendee_counts")
     attended_count = fields.Integer("Attended", compute="_compute_attendee_counts")
@@ -295,7 +292,7 @@ class VipMeeting(models.Model):
                         state=meeting._state_label(),
                     )
                 )
-        events = self.calendar_event_id
+        events = self.calendar_event_id.sudo()
         self.write({"state": "cancelled"})
         template = self.env.ref(
             "calendar.calendar_template_delete_event", raise_if_not_found=False
@@ -474,12 +471,16 @@ class VipMeeting(models.Model):
     def _sync_calendar_event(self):
         """Create or update the calendar events of planned meetings."""
         model = self.env["ir.model"]._get_id(self._name)
-        events = self.env["calendar.event"].with_context(
-            vip_meeting_sync=True, skip_contact_description=True
+        # The organizer's calendar privacy must not stop a colleague who may
+        # edit the meeting from updating its event.
+        events = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(vip_meeting_sync=True, skip_contact_description=True)
         )
         for meeting in self.filtered(lambda m: m.state == "planned"):
             values = meeting._calendar_event_values()
-            event = meeting.calendar_event_id
+            event = meeting.calendar_event_id.sudo()
             if event:
                 if not event.active:
                     event.action_unarchive()

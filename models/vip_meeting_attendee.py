@@ -55,7 +55,9 @@ class VipMeetingAttendee(models.Model):
         index=True,
         copy=False,
     )
-    meeting_state = fields.Selection(related="meeting_id.state")
+    meeting_state = fields.Selection(
+        related="meeting_id.state", string="Meeting Status"
+    )
     meeting_start = fields.Datetime(related="meeting_id.start", store=True)
     company_id = fields.Many2one(
         related="meeting_id.company_id", store=True, index=True

@@ -48,9 +48,7 @@ class VipSuggestion(models.Model):
     supporter_count = fields.Integer(
         "Supporters Count", compute="_compute_supporter_count", store=True
     )
-    meeting_id = fields.Many2one(
-        "vip.meeting", "Meeting", index="btree_not_null", tracking=True
-    )
+    meeting_id = fields.Many2one("vip.meeting", index="btree_not_null", tracking=True)
     description = fields.Html()
     category = fields.Selection(
         [
@@ -97,12 +95,17 @@ class VipSuggestion(models.Model):
     )
     decision_note = fields.Text(tracking=True, copy=False)
     decided_on = fields.Datetime(readonly=True, copy=False)
-    decided_by_id = fields.Many2one("res.users", "Decided by", readonly=True, copy=False)
+    decided_by_id = fields.Many2one(
+        "res.users", "Decided by", readonly=True, copy=False
+    )
     response_sent_on = fields.Datetime(
         "Reply Sent On", readonly=True, copy=False, tracking=True
     )
     merged_into_id = fields.Many2one(
-        "vip.suggestion", "Merged Into", readonly=True, copy=False, index="btree_not_null"
+        "vip.suggestion",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
     # Reporting: 0/1 flags summed, days averaged.
     decided_count = fields.Integer(
@@ -141,7 +144,9 @@ class VipSuggestion(models.Model):
             decided = suggestion.state in DECIDED_STATES
             suggestion.decided_count = int(decided)
             suggestion.adopted_count = int(suggestion.state in ADOPTED_STATES)
-            suggestion.replied_count = int(decided and bool(suggestion.response_sent_on))
+            suggestion.replied_count = int(
+                decided and bool(suggestion.response_sent_on)
+            )
             if suggestion.response_sent_on and suggestion.raised_on:
                 delta = suggestion.response_sent_on - suggestion.raised_on
                 suggestion.days_to_reply = round(delta.total_seconds() / 86400, 2)
@@ -163,9 +168,10 @@ class VipSuggestion(models.Model):
     @api.constrains("state", "decision_note")
     def _check_decision_note(self):
         for suggestion in self:
-            if suggestion.state in DECIDED_STATES and not (
-                suggestion.decision_note or ""
-            ).strip():
+            if (
+                suggestion.state in DECIDED_STATES
+                and not (suggestion.decision_note or "").strip()
+            ):
                 raise ValidationError(
                     self.env._(
                         "Suggestion %(name)s: a decision (accepted, implemented, "

@@ -36,7 +36,7 @@ class VipSuggestionReport(models.Model):
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     tier_id = fields.Many2one("vip.tier", "VIP Tier", readonly=True)
     user_id = fields.Many2one("res.users", "Owner", readonly=True)
-    meeting_id = fields.Many2one("vip.meeting", "Meeting", readonly=True)
+    meeting_id = fields.Many2one("vip.meeting", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     category = fields.Selection(
         lambda self: self.env["vip.suggestion"]._fields["category"].selection,

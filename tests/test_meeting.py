@@ -2,7 +2,7 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import VipCareCommon
 
@@ -79,7 +79,9 @@ class TestMeetingCalendar(VipMeetingCommon):
             | self.customer_a
             | self.contact_b,
         )
-        self.assertEqual((event.start, event.stop), (self.meeting.start, self.meeting.stop))
+        self.assertEqual(
+            (event.start, event.stop), (self.meeting.start, self.meeting.stop)
+        )
         self.assertEqual(event.location, "Head office")
         self.assertEqual(event.user_id, self.user_manager)
         # Odoo's own invitation e-mails go to the customers' contacts.
@@ -90,6 +92,19 @@ class TestMeetingCalendar(VipMeetingCommon):
         self.assertIn(self.contact_b, mails.recipient_ids)
         # No "Meeting" activity is stacked on the meeting by the calendar.
         self.assertFalse(self.meeting.activity_ids)
+
+    def test_form_attendees_editable_inline(self):
+        form = Form(self.env["vip.meeting"].with_user(self.user_vip))
+        form.name = "Co-design workshop"
+        form.meeting_type = "co_design"
+        form.start = datetime(2030, 5, 1, 9, 0)
+        self.assertEqual(form.stop, datetime(2030, 5, 1, 11, 0))
+        with form.attendee_ids.new() as line:
+            line.partner_id = self.customer_a
+        meeting = form.save()
+        self.assertEqual(meeting.attendee_ids.partner_id, self.customer_a)
+        self.assertEqual(meeting.attendee_ids.state, "invited")
+        self.assertEqual(meeting.user_id, self.user_vip)
 
     def test_changes_after_planning_update_the_event(self):
         self.meeting.action_plan()
@@ -110,7 +125,9 @@ class TestMeetingCalendar(VipMeetingCommon):
         ]
         self.assertIn(self.customer_b, event.partner_ids)
         self.assertNotIn(self.customer_a, event.partner_ids)
-        self.assertEqual(self.meeting.calendar_event_id, event, "updated, not recreated")
+        self.assertEqual(
+            self.meeting.calendar_event_id, event, "updated, not recreated"
+        )
 
     def test_rsvp_on_the_calendar_flows_back(self):
         self.meeting.action_plan()
@@ -126,7 +143,9 @@ class TestMeetingCalendar(VipMeetingCommon):
     def test_answer_recorded_on_meeting_reaches_calendar(self):
         self.meeting.action_plan()
         self.attendee(self.meeting, self.contact_b).state = "accepted"
-        self.assertEqual(self.invitation(self.meeting, self.contact_b).state, "accepted")
+        self.assertEqual(
+            self.invitation(self.meeting, self.contact_b).state, "accepted"
+        )
 
     def test_event_moved_in_calendar_moves_meeting(self):
         self.meeting.action_plan()
@@ -187,7 +206,9 @@ class TestMeetingAttendance(VipMeetingCommon):
         self.meeting.minutes = "<p>Delivery windows discussed.</p>"
         self.meeting.action_close()
         self.assertEqual(self.meeting.state, "closed")
-        self.assertEqual(self.customer_b.with_user(self.user_vip_2).vip_meeting_count, 1)
+        self.assertEqual(
+            self.customer_b.with_user(self.user_vip_2).vip_meeting_count, 1
+        )
         self.assertEqual(self.contact_b.vip_meeting_count, 1)
         self.assertEqual(self.customer_a.vip_meeting_count, 0)
 
@@ -197,7 +218,9 @@ class TestMeetingAttendance(VipMeetingCommon):
         self.meeting.action_close()
         self.assertEqual(set(self.meeting.attendee_ids.mapped("state")), {"absent"})
         with self.assertRaises(UserError):
-            self.meeting.attendee_ids = [Command.create({"partner_id": self.customer_b.id})]
+            self.meeting.attendee_ids = [
+                Command.create({"partner_id": self.customer_b.id})
+            ]
 
     def test_close_requires_held(self):
         with self.assertRaises(UserError):
@@ -223,7 +246,9 @@ class TestMeetingRecurrence(VipMeetingCommon):
         self.assertEqual(following.stop, datetime(2030, 4, 10, 11, 0))
         self.assertEqual(following.state, "planned")
         self.assertTrue(following.calendar_event_id)
-        self.assertEqual(following.attendee_ids.partner_id, self.customer_a | self.contact_b)
+        self.assertEqual(
+            following.attendee_ids.partner_id, self.customer_a | self.contact_b
+        )
         self.assertEqual(set(following.attendee_ids.mapped("state")), {"invited"})
         self.assertEqual(following.internal_user_ids, self.user_vip)
         self.assertEqual(following.recurrence, "monthly")
@@ -286,7 +311,11 @@ class TestMeetingInviteByTier(VipMeetingCommon):
             }
         )
         gold_no_email = Partner.create(
-            {"name": "Epsilon Farms", "is_company": True, "vip_tier_id": self.tier_gold.id}
+            {
+                "name": "Epsilon Farms",
+                "is_company": True,
+                "vip_tier_id": self.tier_gold.id,
+            }
         )
         silver = Partner.create(
             {
@@ -369,7 +398,9 @@ class TestMeetingSecurity(VipMeetingCommon):
             .create(
                 {
                     "name": "Alpha review",
-                    "attendee_ids": [Command.create({"partner_id": self.customer_a.id})],
+                    "attendee_ids": [
+                        Command.create({"partner_id": self.customer_a.id})
+                    ],
                 }
             )
         )
@@ -385,7 +416,10 @@ class TestMeetingSecurity(VipMeetingCommon):
             .create({"name": "Taipei board", "company_id": company_2.id})
         )
         Meeting = self.env["vip.meeting"].with_user(self.user_manager)
-        self.assertNotIn(foreign, Meeting.with_context(allowed_company_ids=[self.company.id]).search([]))
+        self.assertNotIn(
+            foreign,
+            Meeting.with_context(allowed_company_ids=[self.company.id]).search([]),
+        )
         self.assertIn(
             foreign,
             Meeting.with_context(allowed_company_ids=[company_2.id]).search([]),

@@ -40,7 +40,9 @@ class TestSuggestionFlow(VipSuggestionCommon):
         self.assertEqual(self.suggestion.state, "review")
         self.suggestion.action_accept(note="Saturday deliveries start in May.")
         self.assertEqual(self.suggestion.state, "accepted")
-        self.assertEqual(self.suggestion.decision_note, "Saturday deliveries start in May.")
+        self.assertEqual(
+            self.suggestion.decision_note, "Saturday deliveries start in May."
+        )
         self.assertTrue(self.suggestion.decided_on)
         self.assertTrue(self.suggestion.reply_pending)
         self.suggestion.action_implement(note="Running since May 3rd.")
@@ -66,7 +68,7 @@ class TestSuggestionFlow(VipSuggestionCommon):
         self.assertEqual(self.suggestion.state, "new")
         wizard = (
             self.env[action["res_model"]]
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"send_reply": False})
         )
         with self.assertRaises(UserError):
@@ -119,7 +121,9 @@ class TestSuggestionReply(VipSuggestionCommon):
         self.env["res.lang"]._activate_lang("fr_FR")
         self.customer_a.lang = "fr_FR"
         template = self.env.ref("partner_vip_care.mail_template_vip_suggestion_reply")
-        template.with_context(lang="fr_FR").subject = "Votre suggestion {{ object.name }}"
+        template.with_context(
+            lang="fr_FR"
+        ).subject = "Votre suggestion {{ object.name }}"
         self.suggestion.action_accept(note="Oui.")
         self.suggestion.action_send_reply()
         message = self.suggestion.message_ids.filtered(
@@ -140,7 +144,9 @@ class TestSuggestionMerge(VipSuggestionCommon):
         )
         duplicate.action_merge_into(self.suggestion)
         # Gamma becomes a supporter; Beta supports already (through Bella): once.
-        self.assertEqual(self.suggestion.supporter_ids, self.contact_b | self.customer_c)
+        self.assertEqual(
+            self.suggestion.supporter_ids, self.contact_b | self.customer_c
+        )
         self.assertEqual(self.suggestion.supporter_count, 2)
         self.assertFalse(duplicate.active)
         self.assertEqual(duplicate.merged_into_id, self.suggestion)
@@ -199,27 +205,27 @@ class TestSuggestionRates(VipSuggestionCommon):
         self.assertEqual(rows[2].days_to_reply, 4.0)
         Report = self.env["vip.suggestion.report"]
         domain = [("suggestion_id", "in", (self.suggestion | rows).ids)]
-        [(count, decided, adopted, replied, adoption, closure, days)] = Report._read_group(
-            domain,
-            [],
-            [
-                "suggestion_count:sum",
-                "decided_count:sum",
-                "adopted_count:sum",
-                "replied_count:sum",
-                "adoption_rate:avg",
-                "closure_rate:avg",
-                "days_to_reply:avg",
-            ],
+        [(count, decided, adopted, replied, adoption, closure, days)] = (
+            Report._read_group(
+                domain,
+                [],
+                [
+                    "suggestion_count:sum",
+                    "decided_count:sum",
+                    "adopted_count:sum",
+                    "replied_count:sum",
+                    "adoption_rate:avg",
+                    "closure_rate:avg",
+                    "days_to_reply:avg",
+                ],
+            )
         )
         self.assertEqual((count, decided, adopted, replied), (5, 4, 3, 2))
         self.assertAlmostEqual(adoption, 75.0)
         self.assertAlmostEqual(closure, 50.0)
         self.assertAlmostEqual(days, 3.0)
         # Per tier: Gold = Alpha (x3 incl. the new one) and Gamma; Platinum = Beta.
-        by_tier = dict(
-            Report._read_group(domain, ["tier_id"], ["closure_rate:avg"])
-        )
+        by_tier = dict(Report._read_group(domain, ["tier_id"], ["closure_rate:avg"]))
         self.assertAlmostEqual(by_tier[self.tier_gold], 100.0 / 3)
         self.assertAlmostEqual(by_tier[self.tier_platinum], 100.0)
         by_customer = dict(
@@ -242,8 +248,12 @@ class TestSuggestionSecurity(VipSuggestionCommon):
             beta.with_user(self.user_vip).write({"name": "Mine now"})
         self.assertIn(beta, Suggestion.with_user(self.user_manager).search([]))
         # Counters count what the viewer may read.
-        self.assertEqual(self.customer_b.with_user(self.user_vip).vip_suggestion_count, 0)
-        self.assertEqual(self.customer_b.with_user(self.user_vip_2).vip_suggestion_count, 1)
+        self.assertEqual(
+            self.customer_b.with_user(self.user_vip).vip_suggestion_count, 0
+        )
+        self.assertEqual(
+            self.customer_b.with_user(self.user_vip_2).vip_suggestion_count, 1
+        )
         with self.assertRaises(AccessError):
             self.env["vip.suggestion.report"].with_user(self.user_vip).search([])
 
