@@ -279,15 +279,11 @@ class VipSuggestion(models.Model):
                     "A suggestion whose reply was sent cannot be merged anymore."
                 )
             )
+        # The target's own customer cannot support it (it raised it already).
         supporters = (
             self.partner_id | self.supporter_ids | target.supporter_ids
         ).filtered(lambda p: p.commercial_partner_id != target.commercial_partner_id)
-        # One supporter per customer: the duplicate's contact unless already there.
-        kept = target.supporter_ids
-        for partner in supporters - target.supporter_ids:
-            if partner.commercial_partner_id not in kept.commercial_partner_id:
-                kept |= partner
-        target.supporter_ids = [Command.set(kept.ids)]
+        target.supporter_ids = [Command.set(supporters.ids)]
         self.write({"merged_into_id": target.id, "active": False})
         for duplicate in self:
             duplicate.message_post(

@@ -2,7 +2,7 @@ from datetime import datetime
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import VipCareCommon
 
@@ -440,3 +440,27 @@ class TestMeetingSecurity(VipMeetingCommon):
             .get_views([(False, "form")])["views"]["form"]["arch"],
         )
         self.customer_a.with_user(self.user_internal).read(["name", "vip_tier_id"])
+
+
+@tagged("post_install", "-at_install", "vip_meeting")
+class TestMeetingRsvpLink(HttpCase):
+    def test_customer_declines_from_invitation_link(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Omega Glass", "is_company": True, "email": "omega@example.com"}
+        )
+        meeting = self.env["vip.meeting"].create(
+            {
+                "name": "Glass quality review",
+                "start": datetime(2030, 6, 1, 9, 0),
+                "stop": datetime(2030, 6, 1, 10, 0),
+                "attendee_ids": [Command.create({"partner_id": customer.id})],
+            }
+        )
+        meeting.action_plan()
+        event = meeting.calendar_event_id
+        invitation = event.attendee_ids.filtered(lambda a: a.partner_id == customer)
+        response = self.url_open(
+            f"/calendar/meeting/decline?token={invitation.access_token}&id={event.id}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(meeting.attendee_ids.state, "declined")

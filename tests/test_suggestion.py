@@ -143,17 +143,31 @@ class TestSuggestionMerge(VipSuggestionCommon):
             }
         )
         duplicate.action_merge_into(self.suggestion)
-        # Gamma becomes a supporter; Beta supports already (through Bella): once.
+        # Gamma and its supporter Beta join Bella as supporters.
         self.assertEqual(
-            self.suggestion.supporter_ids, self.contact_b | self.customer_c
+            self.suggestion.supporter_ids,
+            self.contact_b | self.customer_c | self.customer_b,
         )
-        self.assertEqual(self.suggestion.supporter_count, 2)
+        self.assertEqual(self.suggestion.supporter_count, 3)
         self.assertFalse(duplicate.active)
         self.assertEqual(duplicate.merged_into_id, self.suggestion)
         with self.assertRaises(UserError):
             self.suggestion.action_merge_into(self.suggestion)
         with self.assertRaises(UserError):
             self.suggestion.action_merge_into(duplicate)
+
+    def test_merge_drops_target_customer_from_supporters(self):
+        duplicate = self.env["vip.suggestion"].create(
+            {
+                "name": "Saturday again",
+                "partner_id": self.customer_a.id,
+                "supporter_ids": [Command.set(self.customer_c.ids)],
+            }
+        )
+        duplicate.action_merge_into(self.suggestion)
+        self.assertEqual(
+            self.suggestion.supporter_ids, self.contact_b | self.customer_c
+        )
 
     def test_merge_wizard(self):
         duplicate = self.env["vip.suggestion"].create(
