@@ -425,6 +425,29 @@ class TestMeetingSecurity(VipMeetingCommon):
             Meeting.with_context(allowed_company_ids=[company_2.id]).search([]),
         )
 
+    def test_counters_constant_queries(self):
+        """Smart-button counters and list counts: one grouped query per model,
+        whatever the number of records."""
+        partners = self.customer_a | self.customer_b | self.contact_b
+        meetings = self.meeting | self.meeting.copy({"name": "Copy"})
+
+        def queries(records, fnames):
+            self.env.flush_all()
+            records.invalidate_model()
+            before = self.env.cr.sql_log_count
+            for fname in fnames:
+                records.mapped(fname)
+            return self.env.cr.sql_log_count - before
+
+        counters = ["vip_meeting_count", "vip_suggestion_count"]
+        queries(partners, counters)  # warm the caches that do not depend on size
+        self.assertEqual(
+            queries(self.customer_a, counters), queries(partners, counters)
+        )
+        lists = ["attendee_count", "attended_count", "suggestion_count"]
+        queries(meetings, lists)
+        self.assertEqual(queries(self.meeting, lists), queries(meetings, lists))
+
     def test_partner_form_for_users_outside_vip(self):
         view = (
             self.env["res.partner"]
