@@ -271,6 +271,19 @@ class TestSuggestionSecurity(VipSuggestionCommon):
         with self.assertRaises(AccessError):
             self.env["vip.suggestion.report"].with_user(self.user_vip).search([])
 
+    def test_vip_user_runs_the_whole_loop(self):
+        suggestion = self.suggestion.with_user(self.user_vip)
+        suggestion.action_review()
+        suggestion.action_accept(note="From May.")
+        suggestion.action_send_reply()
+        self.assertTrue(self.suggestion.response_sent_on)
+        meeting = self.meeting.with_user(self.user_manager)
+        meeting.recurrence = "monthly"
+        meeting.action_plan()
+        meeting.action_hold()
+        meeting.action_close()
+        self.assertEqual(meeting.next_meeting_id.state, "planned")
+
     def test_user_cannot_delete_decided(self):
         self.suggestion.action_accept(note="ok")
         with self.assertRaises(UserError):
