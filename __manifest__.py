@@ -33,11 +33,15 @@
         "views/menus.xml",
         "data/mail_activity_type_data.xml",
         "views/vip_visit_views.xml",
+        "data/vip_suggestion_mail_data.xml",
+        "views/vip_meeting_views.xml",
+        "views/vip_suggestion_views.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",
         "demo/vip_promise_demo.xml",
         "demo/vip_visit_demo.xml",
+        "demo/vip_meeting_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -6,3 +6,8 @@ from . import res_partner
 from . import vip_promise
 from . import vip_visit
 from . import mail_activity
+from . import vip_meeting
+from . import vip_meeting_attendee
+from . import vip_suggestion
+from . import calendar_attendee
+from . import calendar_event

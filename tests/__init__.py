@@ -6,3 +6,5 @@ from . import test_i18n
 from . import test_promise
 from . import test_visit
 from . import test_visit_ui
+from . import test_meeting
+from . import test_suggestion
