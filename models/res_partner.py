@@ -864,3 +864,28 @@ class ResPartner(models.Model):
         ]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    # ------------------------------------------------------------------
+    # 360° page: what is going on with the customer, one list per kind
+    # ------------------------------------------------------------------
+
+    vip_open_promise_ids = fields.One2many(
+        "vip.promise",
+        "partner_id",
+        "Open Promises",
+        domain=[("state", "in", ("to_approve", "open"))],
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_meeting_attendance_ids = fields.One2many(
+        "vip.meeting.attendee",
+        "commercial_partner_id",
+        "Meetings Attended",
+        domain=[("state", "=", "attended")],
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_suggestion_ids = fields.One2many(
+        "vip.suggestion",
+        "commercial_partner_id",
+        "Suggestions",
+        groups="partner_vip_care.group_vip_user",
+    )

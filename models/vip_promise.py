@@ -174,6 +174,20 @@ class VipPromise(models.Model):
         search="_search_overdue",
         help="Still to keep and past its deadline.",
     )
+    suggestion_id = fields.Many2one(
+        "vip.suggestion",
+        "From Suggestion",
+        index="btree_not_null",
+        tracking=True,
+        help="The customer suggestion this promise answers.",
+    )
+    visit_id = fields.Many2one(
+        "vip.visit",
+        "From Visit",
+        index="btree_not_null",
+        tracking=True,
+        help="The visit during which the promise was made.",
+    )
     supersedes_id = fields.Many2one(
         "vip.promise",
         readonly=True,
@@ -708,3 +722,21 @@ class VipPromise(models.Model):
         self.env["mail.activity"].sudo().create(vals_list)
         flag = "overdue_notified" if kind == "overdue" else "reminder_sent"
         self.sudo().write({flag: True})
+
+    @api.model
+    def _vip_new_action(self, partner, description, **defaults):
+        """Form action for a new promise to ``partner`` (a contact is fine: the
+        promise goes to its company), prefilled with ``defaults``."""
+        context = {
+            "default_partner_id": partner.id,
+            "default_description": description,
+            **{f"default_{fname}": value for fname, value in defaults.items()},
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Promise"),
+            "res_model": "vip.promise",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }

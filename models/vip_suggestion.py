@@ -101,6 +101,14 @@ class VipSuggestion(models.Model):
     response_sent_on = fields.Datetime(
         "Reply Sent On", readonly=True, copy=False, tracking=True
     )
+    visit_id = fields.Many2one(
+        "vip.visit",
+        "Raised at Visit",
+        index="btree_not_null",
+        tracking=True,
+    )
+    promise_ids = fields.One2many("vip.promise", "suggestion_id", "Promises")
+    promise_count = fields.Integer(compute="_compute_promise_count")
     merged_into_id = fields.Many2one(
         "vip.suggestion",
         readonly=True,
@@ -209,6 +217,16 @@ class VipSuggestion(models.Model):
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------
+
+    @api.depends("promise_ids")
+    def _compute_promise_count(self):
+        counts = dict(
+            self.env["vip.promise"]._read_group(
+                [("suggestion_id", "in", self.ids)], ["suggestion_id"], ["__count"]
+            )
+        )
+        for suggestion in self:
+            suggestion.promise_count = counts.get(suggestion, 0)
 
     def action_review(self):
         self._check_state(("new",), self.env._("put in review"))
@@ -369,3 +387,23 @@ class VipSuggestion(models.Model):
     def _reply_recipients(self):
         self.ensure_one()
         return (self.partner_id | self.supporter_ids).filtered("email")
+
+    def action_new_promise(self):
+        """A promise answering this suggestion, prefilled (it still goes through the
+        ledger's bottom line)."""
+        self.ensure_one()
+        return self.env["vip.promise"]._vip_new_action(
+            self.partner_id,
+            description=self.env._("Answer to the suggestion %(name)s", name=self.name),
+            suggestion_id=self.id,
+            promise_type="service",
+        )
+
+    def action_open_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_promise_action"
+        )
+        action["domain"] = [("suggestion_id", "=", self.id)]
+        action["context"] = {"default_suggestion_id": self.id}
+        return action

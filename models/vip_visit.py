@@ -205,6 +205,36 @@ class VipVisit(models.Model):
             "views": [(False, "form")],
         }
 
+    def _vip_follow_up_text(self):
+        return self.env._(
+            "From the visit of %(date)s: %(summary)s",
+            date=self.date,
+            summary=self.summary or self.display_name,
+        )
+
+    def action_new_promise(self):
+        self.ensure_one()
+        return self.env["vip.promise"]._vip_new_action(
+            self.contact_id or self.partner_id,
+            description=self._vip_follow_up_text(),
+            visit_id=self.id,
+        )
+
+    def action_new_suggestion(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Suggestion"),
+            "res_model": "vip.suggestion",
+            "views": [(False, "form")],
+            "context": {
+                "default_partner_id": (self.contact_id or self.partner_id).id,
+                "default_visit_id": self.id,
+                "default_name": self.summary,
+                "default_description": self.customer_feedback,
+            },
+        }
+
     @api.model
     def _cron_plan_visits(self):
         """Same job as ``res.partner._cron_plan_visits`` (the cron calls that one)."""

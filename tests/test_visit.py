@@ -1,8 +1,9 @@
 import logging
-from datetime import date
+from datetime import date, datetime
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, tagged
 
@@ -409,6 +410,8 @@ class TestVisitPerformance(VisitCommon):
                 for index in range(50)
             ]
         )
+        for partner, count in ((small, 1), (big, 50)):
+            self._vip_360_records(partner, count)
         for partner in (small, big):  # warm the view and access caches
             self._form_queries(partner)
         queries_one = self._form_queries(small)
@@ -425,6 +428,45 @@ class TestVisitPerformance(VisitCommon):
             form = Form(record)
         self.assertEqual(len(form.vip_visit_ids), 50)
         self.assertEqual(form.vip_visit_count, 50)
+        self.assertEqual(len(form.vip_open_promise_ids), 50)
+        self.assertEqual(len(form.vip_meeting_attendance_ids), 50)
+        self.assertEqual(len(form.vip_suggestion_ids), 50)
+
+    def _vip_360_records(self, partner, count):
+        """``count`` open promises, attended meetings and suggestions of ``partner``,
+        the other sections of the 360° page."""
+        self.env["vip.promise"].create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "user_id": self.user_vip.id,
+                    "description": f"Promise {index}",
+                    "value": 10,
+                    "deadline": date(2026, 4, 1),
+                    "state": "open",
+                }
+                for index in range(count)
+            ]
+        )
+        meetings = self.env["vip.meeting"].create(
+            [
+                {
+                    "name": f"Quality meeting {index}",
+                    "start": datetime(2026, 2, 1, 9, 0),
+                    "stop": datetime(2026, 2, 1, 11, 0),
+                    "attendee_ids": [Command.create({"partner_id": partner.id})],
+                }
+                for index in range(count)
+            ]
+        )
+        meetings.write({"state": "held"})
+        meetings.attendee_ids.write({"state": "attended"})
+        self.env["vip.suggestion"].create(
+            [
+                {"name": f"Suggestion {index}", "partner_id": partner.id}
+                for index in range(count)
+            ]
+        )
 
 
 @tagged("post_install", "-at_install", "vip_visit")
