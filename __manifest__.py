@@ -27,8 +27,13 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "data/vip_complaint_data.xml",
+        "views/vip_complaint_views.xml",
+        "views/vip_sla_policy_views.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/vip_complaint_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "partner_vip_care/static/tests/tours/**/*",

@@ -109,6 +109,8 @@ class ResPartner(models.Model):
     vip_tier_history_ids = fields.One2many(
         "vip.tier.history", "partner_id", "Tier History"
     )
+    # complaints taken by phone find the customer through this E.164 column
+    phone_sanitized = fields.Char(index="btree_not_null")
 
     @api.depends_context("company")
     def _compute_vip_currency_id(self):
