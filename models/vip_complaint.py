@@ -61,7 +61,7 @@ class VipComplaint(models.Model):
         related="commercial_partner_id.user_id",
         string="Account Manager",
     )
-    contact_name = fields.Char("Contact Name")
+    contact_name = fields.Char()
     email_from = fields.Char("Email", index="trigram")
     phone = fields.Char(
         help="Stored in international E.164 form; the company's country is assumed "
@@ -80,7 +80,7 @@ class VipComplaint(models.Model):
         default="phone",
     )
     category_id = fields.Many2one(
-        "vip.complaint.category", "Category", tracking=True, index="btree_not_null"
+        "vip.complaint.category", tracking=True, index="btree_not_null"
     )
     severity = fields.Selection(
         SEVERITIES, required=True, default="normal", tracking=True
@@ -267,9 +267,10 @@ class VipComplaint(models.Model):
             )
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        res = super()._compute_access_url()
         for complaint in self:
             complaint.access_url = f"/my/vip/complaints/{complaint.id}"
+        return res
 
     # ------------------------------------------------------------------
     # onchange
@@ -324,9 +325,13 @@ class VipComplaint(models.Model):
                 partner = self._vip_find_partner_by_email(vals["email_from"])
                 vals["partner_id"] = partner.id or False
             if vals.get("name", "New") == "New":
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("vip.complaint", sequence_date=vals.get("received_on"))
+                vals["name"] = (
+                    self.env["ir.sequence"]
+                    .with_company(company)
+                    .next_by_code(
+                        "vip.complaint", sequence_date=vals.get("received_on")
+                    )
+                )
         complaints = super().create(vals_list)
         complaints._sla_start(with_tier=True)
         return complaints
@@ -339,9 +344,11 @@ class VipComplaint(models.Model):
         if any(fname in vals for fname in TRIAGE_FIELDS):
             # triage of a fresh complaint may change the applicable policy
             untouched = self.filtered(
-                lambda c: c.state == "new"
-                and not c.responded_on
-                and c.response_sla_state == "running"
+                lambda c: (
+                    c.state == "new"
+                    and not c.responded_on
+                    and c.response_sla_state == "running"
+                )
             )
             untouched._sla_start(with_tier="partner_id" in vals)
         return res
@@ -426,7 +433,9 @@ class VipComplaint(models.Model):
         starts now; the earlier result stays in the chatter."""
         self._check_state(("resolved", "closed"), self.env._("reopen"))
         now = fields.Datetime.now()
-        state_labels = dict(self._fields["resolution_sla_state"]._description_selection(self.env))
+        state_labels = dict(
+            self._fields["resolution_sla_state"]._description_selection(self.env)
+        )
         for complaint in self:
             complaint.message_post(
                 body=self.env._(
@@ -477,16 +486,6 @@ class VipComplaint(models.Model):
             )
         return True
 
-    def action_open_partner_complaints(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "partner_vip_care.vip_complaint_action"
-        )
-        action["domain"] = [
-            ("commercial_partner_id", "=", self.commercial_partner_id.id)
-        ]
-        return action
-
     # ------------------------------------------------------------------
     # mail
     # ------------------------------------------------------------------
@@ -536,7 +535,8 @@ class VipComplaint(models.Model):
             or not message.subtype_id
             or message.subtype_id.internal
             or not message.author_id
-            or message.author_id.commercial_partner_id == complaint.commercial_partner_id
+            or message.author_id.commercial_partner_id
+            == complaint.commercial_partner_id
             or not message.author_id.with_context(active_test=False).user_ids.filtered(
                 lambda u: not u.share
             )
@@ -600,7 +600,9 @@ class VipComplaint(models.Model):
         if not e164_number:
             return self.env["res.partner"]
         return self.env["res.partner"].search(
-            [("phone_sanitized", "=", e164_number)], order="is_company desc, id", limit=1
+            [("phone_sanitized", "=", e164_number)],
+            order="is_company desc, id",
+            limit=1,
         )
 
     @api.model
@@ -649,9 +651,7 @@ class VipComplaint(models.Model):
                 resolution = (
                     tier.resolution_hours or company.vip_default_resolution_hours
                 )
-                calendar = (
-                    company.vip_sla_calendar_id or company.resource_calendar_id
-                )
+                calendar = company.vip_sla_calendar_id or company.resource_calendar_id
             ratio = company.vip_at_risk_ratio or 0.75
             start = complaint.received_on
             deadline = planner.plan(calendar, response, start)
@@ -812,7 +812,9 @@ class VipComplaint(models.Model):
         level-2 escalation to the VIP managers. Idempotent: a state or level
         already reached is never notified again."""
         now = now or fields.Datetime.now()
-        at_risk_type = self.env.ref("partner_vip_care.mail_activity_type_vip_sla_at_risk")
+        at_risk_type = self.env.ref(
+            "partner_vip_care.mail_activity_type_vip_sla_at_risk"
+        )
         breach_type = self.env.ref("partner_vip_care.mail_activity_type_vip_sla_breach")
         model_id = self.env["ir.model"]._get_id(self._name)
         kind_labels = {
@@ -874,9 +876,7 @@ class VipComplaint(models.Model):
                             "res_id": complaint.id,
                             "activity_type_id": at_risk_type.id,
                             "user_id": user.id,
-                            "date_deadline": fields.Date.context_today(
-                                self, deadline
-                            ),
+                            "date_deadline": fields.Date.context_today(self, deadline),
                             "summary": notes[complaint.id],
                         }
                     )

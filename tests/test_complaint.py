@@ -242,9 +242,7 @@ class TestComplaintDeadlines(VipComplaintCommon):
             complaint.action_acknowledge()
             complaint.action_start()
             # 16 hours from Monday 9:00: Monday 7, Tuesday 8, Wednesday 1
-            self.assertEqual(
-                complaint.resolution_deadline, datetime(2026, 3, 11, 9, 0)
-            )
+            self.assertEqual(complaint.resolution_deadline, datetime(2026, 3, 11, 9, 0))
         with freeze_time(datetime(2026, 3, 9, 10, 0)):
             complaint.action_wait()
             self.assertEqual(complaint.state, "waiting")
@@ -438,7 +436,11 @@ class TestComplaintSla(VipComplaintCommon):
         manager_2 = self.user_manager.copy({"login": "vip_manager_2"})
         managers = self.env["res.users"].search(
             [
-                ("all_group_ids", "in", self.env.ref("partner_vip_care.group_vip_manager").id),
+                (
+                    "all_group_ids",
+                    "in",
+                    self.env.ref("partner_vip_care.group_vip_manager").id,
+                ),
                 ("company_ids", "in", self.company.id),
                 ("share", "=", False),
             ],
@@ -690,3 +692,27 @@ class TestComplaintSecurity(VipComplaintCommon):
             ).search([("id", "=", foreign.id)]),
             foreign,
         )
+
+    def test_partner_complaint_counter(self):
+        other_customer = self.env["res.partner"].create(
+            {"name": "Other customer", "user_id": self.user_vip_2.id}
+        )
+        self._complaint(partner_id=self.contact.id)
+        self._complaint(user_id=self.user_admin.id)
+        self._complaint(user_id=self.user_admin.id, partner_id=other_customer.id)
+        self.assertEqual(self.customer.with_user(self.user_vip).vip_complaint_count, 2)
+        self.assertEqual(self.contact.with_user(self.user_vip).vip_complaint_count, 2)
+        # complaints of a customer one may not read are not counted
+        self.assertEqual(other_customer.with_user(self.user_vip).vip_complaint_count, 0)
+        self.assertEqual(
+            other_customer.with_user(self.user_manager).vip_complaint_count, 1
+        )
+        action = self.customer.with_user(self.user_vip).action_vip_open_complaints()
+        self.assertEqual(
+            self.Complaint.with_user(self.user_vip).search(action["domain"]),
+            self.Complaint.search([("commercial_partner_id", "=", self.customer.id)]),
+        )
+        # people outside VIP Care still open partners
+        with Form(self.customer.with_user(self.user_internal)) as form:
+            form.name = "Golden Lotus Trading Ltd"
+        self.assertEqual(self.customer.name, "Golden Lotus Trading Ltd")
