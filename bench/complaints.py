@@ -18,7 +18,6 @@ import contextlib
 import os
 import threading
 import time
-from datetime import timedelta
 
 CUSTOMERS = 500
 
