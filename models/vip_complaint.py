@@ -824,6 +824,7 @@ class VipComplaint(models.Model):
         activities = []
         notes = {}
         managers_cache = {}
+        escalations = []
         for complaint in self:
             kinds = []
             if complaint._response_open():
@@ -845,7 +846,7 @@ class VipComplaint(models.Model):
             level = complaint.escalation_level
             if breached and level < 1:
                 vals["escalation_level"] = 1
-                complaint._vip_escalate_level_1(breached, now, breach_type, kind_labels)
+                escalations.append((complaint, 1, breached))
             elif level == 1 and any(
                 complaint[f"{kind}_escalate_on"]
                 and complaint[f"{kind}_escalate_on"] <= now
@@ -853,9 +854,7 @@ class VipComplaint(models.Model):
                 if complaint[f"{kind}_sla_state"] == "breached"
             ):
                 vals["escalation_level"] = 2
-                complaint._vip_escalate_level_2(
-                    now, breach_type, managers_cache, kind_labels
-                )
+                escalations.append((complaint, 2, breached))
             elif breached:
                 notes[complaint.id] = self.env._(
                     "The %(kind)s deadline is breached (already escalated).",
@@ -886,6 +885,16 @@ class VipComplaint(models.Model):
             self.env["mail.activity"].create(activities)
         if notes:
             self._message_log_batch(bodies=notes)
+        for complaint, level, breached in escalations:
+            # posting reads followers and messages: keep it to this record instead
+            # of prefetching them for the whole batch at every post
+            complaint = complaint.with_prefetch()
+            if level == 1:
+                complaint._vip_escalate_level_1(breached, now, breach_type, kind_labels)
+            else:
+                complaint._vip_escalate_level_2(
+                    now, breach_type, managers_cache, kind_labels
+                )
 
     def _vip_escalate_level_1(self, kinds, now, activity_type, kind_labels):
         self.ensure_one()

@@ -14,6 +14,10 @@ class VipSlaPolicy(models.Model):
     _description = "Complaint SLA Policy"
     _order = "company_id, sequence, id"
 
+    def _default_calendar_id(self):
+        company = self.env.company
+        return company.vip_sla_calendar_id or company.resource_calendar_id
+
     sequence = fields.Integer(
         default=10, help="The first matching policy, in this order, applies."
     )
@@ -52,6 +56,7 @@ class VipSlaPolicy(models.Model):
     calendar_id = fields.Many2one(
         "resource.calendar",
         "Working Hours",
+        default=lambda self: self._default_calendar_id(),
         help="Business hours and public holidays of the deadlines; empty means the "
         "company's complaint working hours.",
     )
