@@ -37,7 +37,6 @@ class VipComplaint(models.Model):
     ]
     _order = "is_vip desc, next_deadline, id desc"
     _primary_email = "email_from"
-    _mailing_enabled = True
 
     name = fields.Char(
         "Reference", required=True, readonly=True, copy=False, default="New", index=True
