@@ -10,7 +10,7 @@ one run, on the same data:
 Everything runs in one transaction that is rolled back at the end.
 Usage: see bench/README.md ("complaints"); standalone:
   python bench/complaints.py --database DB --addons-path PATH [--complaints N] [--due N]
-      [--intake N] [--intake-batch N] [--customers N]
+      [--intake N] [--intake-batch N] [--complaint-customers N]
 """
 
 import argparse
@@ -33,7 +33,7 @@ def parse_args():
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--intake", type=int, default=10_000)
     parser.add_argument("--intake-batch", type=int, default=1_000)
-    parser.add_argument("--customers", type=int, default=CUSTOMERS)
+    parser.add_argument("--complaint-customers", type=int, default=CUSTOMERS)
     # dev/bench hands the options of every benchmark to every script
     args, unknown = parser.parse_known_args()
     if unknown:
@@ -117,7 +117,7 @@ class Bench:
         args = self.args
         now = self.env.cr.now().replace(tzinfo=None, microsecond=0)
         self.now = now
-        say(f"Creating {args.customers} customers with tiers…")
+        say(f"Creating {args.complaint_customers} customers with tiers…")
         self.customers = self.make_customers()
         say(
             f"Generating {args.complaints} open complaints in SQL, {args.due} of them "
@@ -167,7 +167,7 @@ class Bench:
     def make_customers(self):
         tiers = self.env["vip.tier"].search([("company_id", "=", self.company.id)])
         vals = []
-        for i in range(self.args.customers):
+        for i in range(self.args.complaint_customers):
             vals.append(
                 {
                     "name": f"Bench customer {i}",
