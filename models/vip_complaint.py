@@ -369,7 +369,8 @@ class VipComplaint(models.Model):
     # ------------------------------------------------------------------
 
     def action_acknowledge(self):
-        """Record that the customer was answered: the response clock stops."""
+        """Record that the customer was answered: the response clock stops and a
+        new complaint is taken in hand."""
         self._check_state(("new", "in_progress", "waiting"), self.env._("acknowledge"))
         now = fields.Datetime.now()
         pending = self.filtered(lambda c: not c.responded_on)
@@ -381,6 +382,7 @@ class VipComplaint(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
+        self.filtered(lambda c: c.state == "new").write({"state": "in_progress"})
         for complaint in self.filtered(lambda c: not c.user_id):
             complaint.user_id = self.env.user
         return True

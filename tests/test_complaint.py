@@ -312,12 +312,18 @@ class TestComplaintDeadlines(VipComplaintCommon):
         with self.assertRaises(UserError):
             complaint.action_resume()
         complaint.action_acknowledge()
+        self.assertEqual(complaint.state, "in_progress")
         result = complaint.action_cancel()
         self.assertEqual(result["res_model"], "vip.complaint.cancel")
-        self.assertEqual(complaint.state, "new")
+        self.assertEqual(complaint.state, "in_progress")
         with self.assertRaises(UserError):
             complaint.unlink()
-        complaint.action_cancel(reason="Duplicate of another complaint")
+        wizard = (
+            self.env["vip.complaint.cancel"]
+            .with_context(**result["context"])
+            .create({"reason": "Duplicate of another complaint"})
+        )
+        wizard.action_confirm()
         self.assertEqual(complaint.state, "cancelled")
         self.assertEqual(complaint.cancel_reason, "Duplicate of another complaint")
         self.assertFalse(complaint.sla_next_check)
