@@ -6,3 +6,4 @@ from . import res_partner
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
+from . import vip_complaint_report

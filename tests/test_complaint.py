@@ -722,3 +722,35 @@ class TestComplaintSecurity(VipComplaintCommon):
         with Form(self.customer.with_user(self.user_internal)) as form:
             form.name = "Golden Lotus Trading Ltd"
         self.assertEqual(self.customer.name, "Golden Lotus Trading Ltd")
+
+
+@tagged("post_install", "-at_install", "vip_complaint")
+class TestComplaintReport(VipComplaintCommon):
+    def test_compliance_by_tier_counts_decided_deadlines_only(self):
+        with freeze_time(MONDAY_9):
+            on_time = self._complaint()
+            late = self._complaint()
+            running = self._complaint()
+            plain = self._complaint(partner_id=self.customer_plain.id)
+            on_time.action_acknowledge()
+            on_time.action_resolve()
+        with freeze_time(datetime(2026, 3, 16, 9, 0)):
+            late.action_resolve()
+        on_time.rating_apply(5, token=on_time._rating_get_access_token())
+        self.env.flush_all()
+        Report = self.env["vip.complaint.report"].with_user(self.user_manager)
+        rows = Report._read_group(
+            [("complaint_id", "in", (on_time | late | running | plain).ids)],
+            ["tier_id"],
+            [
+                "__count",
+                "response_compliance:avg",
+                "resolution_compliance:avg",
+                "rating:avg",
+            ],
+        )
+        figures = {tier: values for tier, *values in rows}
+        # the running complaint counts as a complaint, not as a missed deadline
+        self.assertEqual(figures[self.tier_gold], [3, 50.0, 50.0, 5.0])
+        self.assertEqual(figures[self.env["vip.tier"]][0], 1)
+        self.assertFalse(figures[self.env["vip.tier"]][1])
