@@ -3,6 +3,14 @@ from . import res_config_settings
 from . import vip_tier
 from . import vip_tier_history
 from . import res_partner
+from . import vip_promise
+from . import vip_visit
+from . import mail_activity
+from . import vip_meeting
+from . import vip_meeting_attendee
+from . import vip_suggestion
+from . import calendar_attendee
+from . import calendar_event
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint

@@ -6,6 +6,8 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -124,7 +126,12 @@ class ResPartner(models.Model):
     def _compute_vip_referral_count(self):
         counts = dict(
             self._read_group(
-                [("vip_referred_by_id", "in", self.ids)],
+                [
+                    ("vip_referred_by_id", "in", self.ids),
+                    "|",
+                    ("is_company", "=", True),
+                    ("parent_id", "=", False),
+                ],
                 ["vip_referred_by_id"],
                 ["__count"],
             )
@@ -242,9 +249,11 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_vip_evaluate_tiers(self):
-        companies = self.env["res.company"].search([])
-        for company in companies:
-            self.with_company(company)._vip_evaluate_tiers(commit=True)
+        # commit per batch only when the scheduler runs the job (outside it,
+        # _commit_progress would commit the caller's transaction)
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for company in self.env["res.company"].search([]):
+            self.with_company(company)._vip_evaluate_tiers(commit=in_cron)
 
     @api.model
     def _vip_evaluate_tiers(self, partners=None, commit=False):
@@ -265,9 +274,10 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         revenues = self._vip_window_revenue(company, today)
         classes = pareto_classes(revenues)
-        candidates = self._vip_candidates(company, revenues, partners)
-        candidates._vip_store_figures(revenues, classes, today)
-        plan = candidates._vip_plan_tier_changes(tiers, revenues, today)
+        # Plain rows rather than records: the loops below run over every customer.
+        rows = self._vip_candidate_rows(company, revenues, partners)
+        self._vip_store_figures(rows, revenues, classes, today)
+        plan = self._vip_plan_tier_changes(rows, tiers, revenues, today)
         return self._vip_apply_tier_changes(plan, revenues, today, commit)
 
     @api.model
@@ -293,11 +303,39 @@ class ResPartner(models.Model):
         return {partner.id: amount for partner, amount in groups}
 
     @api.model
-    def _vip_candidates(self, company, revenues, partners=None):
-        """Commercial partners to evaluate: given ones, else the company's customers
-        (with revenue in the window or a tier of the company) whose home company it
-        is — their own company, else their salesperson's, else the first company."""
-        fnames = [
+    def _vip_candidate_rows(self, company, revenues, partners=None):
+        """Rows (id, tier id, locked, lock until, in tier since, revenue, class) of the
+        commercial partners to evaluate: the given ones, else the company's customers
+        (with revenue in the window or a tier of the company) whose home company it is:
+        their own company, else their salesperson's, else the main (first created)
+        company."""
+        commercial = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
+        if partners is not None:
+            domain = [("id", "in", partners.ids), *commercial]
+        else:
+            all_tiers = (
+                self.env["vip.tier"]
+                .sudo()
+                .with_context(active_test=False)
+                .search([("company_id", "=", company.id)])
+            )
+            shared_home = [("user_id.company_id", "=", company.id)]
+            main = self.env["res.company"].sudo().search([], order="id", limit=1)
+            if company == main:
+                shared_home = ["|", ("user_id", "=", False), *shared_home]
+            domain = [
+                "|",
+                ("id", "in", list(revenues)),
+                ("vip_tier_id", "in", all_tiers.ids),
+                *commercial,
+                "|",
+                ("company_id", "=", company.id),
+                "&",
+                ("company_id", "=", False),
+                *shared_home,
+            ]
+        columns = [
+            "id",
             "vip_tier_id",
             "vip_tier_locked",
             "vip_lock_until",
@@ -305,46 +343,27 @@ class ResPartner(models.Model):
             "vip_revenue",
             "vip_pareto_class",
         ]
-        commercial = ["|", ("is_company", "=", True), ("parent_id", "=", False)]
-        if partners is not None:
-            domain = [("id", "in", partners.ids), *commercial]
-            return self.sudo().search_fetch(domain, fnames).sudo(False)
-        all_tiers = (
-            self.env["vip.tier"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("company_id", "=", company.id)])
+        self.flush_model(columns[1:])
+        query = self.sudo()._search(domain)
+        return self.env.execute_query(
+            query.select(*(SQL.identifier(query.table, column) for column in columns))
         )
-        shared_home = [("user_id.company_id", "=", company.id)]
-        if company == self.env["res.company"].sudo().search([], limit=1):
-            shared_home = ["|", ("user_id", "=", False), *shared_home]
-        domain = [
-            "|",
-            ("id", "in", list(revenues)),
-            ("vip_tier_id", "in", all_tiers.ids),
-            *commercial,
-            "|",
-            ("company_id", "=", company.id),
-            "&",
-            ("company_id", "=", False),
-            *shared_home,
-        ]
-        return self.sudo().search_fetch(domain, fnames).sudo(False)
 
-    def _vip_store_figures(self, revenues, classes, today):
+    def _vip_store_figures(self, rows, revenues, classes, today):
         """Write revenue and Pareto class where they changed, on the commercial
         partners and their contacts, in one statement."""
-        changed = [
-            (partner.id, revenues.get(partner.id, 0.0), classes.get(partner.id, "c"))
-            for partner in self
-            if partner.vip_currency_id.compare_amounts(
-                partner.vip_revenue, revenues.get(partner.id, 0.0)
-            )
-            or partner.vip_pareto_class != classes.get(partner.id, "c")
-        ]
+        currency = self.env.company.currency_id
+        changed = []
+        for partner_id, _tier, _locked, _until, _since, stored, pareto in rows:
+            revenue = revenues.get(partner_id, 0.0)
+            new_class = classes.get(partner_id, "c")
+            if pareto != new_class or currency.compare_amounts(stored or 0.0, revenue):
+                changed.append((partner_id, revenue, new_class))
         if not changed:
             return
         ids, amounts, pareto = zip(*changed, strict=True)
+        figures = ["vip_revenue", "vip_pareto_class", "vip_evaluated_on"]
+        self.flush_model(["commercial_partner_id", *figures])
         self.env.cr.execute(
             """
             UPDATE res_partner p
@@ -356,35 +375,39 @@ class ResPartner(models.Model):
             """,
             [today, list(ids), list(amounts), list(pareto)],
         )
-        self.invalidate_model(["vip_revenue", "vip_pareto_class", "vip_evaluated_on"])
+        self.invalidate_model(figures)
 
-    def _vip_plan_tier_changes(self, tiers, revenues, today):
+    @api.model
+    def _vip_plan_tier_changes(self, rows, tiers, revenues, today):
         """{(new tier, reason): partners} for the partners whose tier must change;
         ``tiers`` sorted best first. Expired locks are released on the way."""
-        plan = defaultdict(lambda: self.browse())
-        expired = self.filtered(
-            lambda p: p.vip_tier_locked and (p.vip_lock_until or today) < today
-        )
-        expired._vip_release_expired_locks()
+        ladder = [(t, t.id, t.level, t.qualify_amount, t.retain_amount) for t in tiers]
+        held = {t.id: (t.level, t.retain_amount) for t in tiers}
         grace = self.env.company.vip_downgrade_grace_days
-        for partner in self:
-            if partner.vip_tier_locked:
-                continue
-            revenue = revenues.get(partner.id, 0.0)
-            current = partner.vip_tier_id
-            target = next((t for t in tiers if t.qualify_amount <= revenue), tiers[:0])
-            if target == current:
-                continue
-            held = current in tiers  # active tier of this company: hysteresis applies
-            if held and (not target or target.level < current.level):
-                in_grace = (
-                    partner.vip_since and (today - partner.vip_since).days < grace
-                )
-                if revenue >= current.retain_amount or in_grace:
+        Tier = self.env["vip.tier"].sudo().with_context(active_test=False)
+        levels = {t.id: t.level for t in Tier.browse({row[1] for row in rows} - {None})}
+        plan = defaultdict(list)
+        expired = []
+        for partner_id, tier_id, locked, until, since, _revenue, _class in rows:
+            if locked:
+                if not until or until >= today:
                     continue
-            upgrade = not current or (target and target.level > current.level)
-            plan[target, "upgrade" if upgrade else "downgrade"] |= partner
-        return plan
+                expired.append(partner_id)
+            revenue = revenues.get(partner_id, 0.0)
+            target = next((t for t in ladder if t[3] <= revenue), None)
+            target_id, target_level = (target[1], target[2]) if target else (None, -1)
+            if target_id == tier_id:
+                continue
+            current = held.get(tier_id)  # an active tier of this company: hysteresis
+            if current and target_level < current[0]:
+                in_grace = since and (today - since).days < grace
+                if revenue >= current[1] or in_grace:
+                    continue
+            upgrade = not tier_id or target_level > levels[tier_id]
+            tier = target[0] if target else tiers[:0]
+            plan[tier, "upgrade" if upgrade else "downgrade"].append(partner_id)
+        self.browse(expired)._vip_release_expired_locks()
+        return {key: self.browse(ids) for key, ids in plan.items()}
 
     def _vip_release_expired_locks(self):
         if not self:
@@ -465,3 +488,409 @@ class ResPartner(models.Model):
                 ),
             }
         self.sudo()._message_log_batch(bodies=bodies)
+
+    # ------------------------------------------------------------------
+    # Promises (vip.promise)
+    # ------------------------------------------------------------------
+
+    vip_promise_open_count = fields.Integer(
+        "Open Promises",
+        compute="_compute_vip_promise_counts",
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_promise_overdue_count = fields.Integer(
+        "Overdue Promises",
+        compute="_compute_vip_promise_counts",
+        groups="partner_vip_care.group_vip_user",
+    )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_vip_promise_counts(self):
+        """Promises still to keep (to approve or open) of the commercial partner, and
+        how many are past their deadline: one grouped query, counting only what the
+        user may read."""
+        today = fields.Date.context_today(self)
+        commercial = self.commercial_partner_id
+        groups = self.env["vip.promise"]._read_group(
+            [
+                ("partner_id", "in", commercial.ids),
+                ("state", "in", ("to_approve", "open")),
+            ],
+            ["partner_id", "deadline:day"],
+            ["__count"],
+        )
+        open_counts = defaultdict(int)
+        overdue_counts = defaultdict(int)
+        for partner, deadline, count in groups:
+            open_counts[partner.id] += count
+            if deadline and deadline < today:
+                overdue_counts[partner.id] += count
+        for partner in self:
+            commercial_id = partner.commercial_partner_id.id
+            partner.vip_promise_open_count = open_counts[commercial_id]
+            partner.vip_promise_overdue_count = overdue_counts[commercial_id]
+
+    def action_vip_open_promises(self):
+        self.ensure_one()
+        commercial = self.commercial_partner_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_promise_action"
+        )
+        action["domain"] = [("partner_id", "=", commercial.id)]
+        action["context"] = {
+            "default_partner_id": commercial.id,
+            "default_contact_id": self.id if self != commercial else False,
+            "search_default_filter_to_keep": 1,
+        }
+        return action
+
+    def action_vip_new_promise(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Promise"),
+            "res_model": "vip.promise",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_partner_id": self.id},
+        }
+
+    # ------------------------------------------------------------------
+    # Visits (vip.visit): rhythm per tier, overdue flag, planning cron
+    # ------------------------------------------------------------------
+
+    vip_visit_ids = fields.One2many(
+        "vip.visit",
+        "partner_id",
+        "Visits",
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_visit_count = fields.Integer(
+        "Visit Count",
+        compute="_compute_vip_visit_count",
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_last_visit_date = fields.Date(
+        "Last Account Manager Visit",
+        compute="_compute_vip_last_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Date of the last account manager visit (calls and messages do not "
+        "count).",
+    )
+    vip_last_management_visit_date = fields.Date(
+        "Last Management Visit",
+        compute="_compute_vip_last_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+    )
+    vip_next_visit_date = fields.Date(
+        "Next Account Manager Visit",
+        compute="_compute_vip_next_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Last account manager visit plus the tier's interval; a customer never "
+        "visited is due from the day it entered its tier. Empty when the tier plans "
+        "no visit.",
+    )
+    vip_next_management_visit_date = fields.Date(
+        "Next Management Visit",
+        compute="_compute_vip_next_visit_dates",
+        store=True,
+        index="btree_not_null",
+        copy=False,
+        help="Last management visit plus the tier's management interval; a customer "
+        "never visited is due from the day it entered its tier. Empty when the tier "
+        "plans no management visit.",
+    )
+    vip_visit_overdue = fields.Boolean(
+        "Visit Overdue",
+        compute="_compute_vip_visit_overdue",
+        search="_search_vip_visit_overdue",
+        help="An account manager or management visit is past its planned date.",
+    )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_vip_visit_count(self):
+        counts = dict(
+            self.env["vip.visit"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.vip_visit_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends("vip_visit_ids.date", "vip_visit_ids.visit_type")
+    def _compute_vip_last_visit_dates(self):
+        # sudo: the stored dates must not depend on who triggers the recompute
+        groups = (
+            self.env["vip.visit"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "in", self._origin.ids),
+                    ("visit_type", "in", ("account_manager", "management")),
+                ],
+                ["partner_id", "visit_type"],
+                ["date:max"],
+            )
+        )
+        last = {(partner.id, kind): date for partner, kind, date in groups}
+        for partner in self:
+            origin = partner._origin.id
+            partner.vip_last_visit_date = last.get((origin, "account_manager"))
+            partner.vip_last_management_visit_date = last.get((origin, "management"))
+
+    @api.depends(
+        "is_company",
+        "parent_id",
+        "vip_since",
+        "vip_last_visit_date",
+        "vip_last_management_visit_date",
+        "vip_tier_id.visit_interval_days",
+        "vip_tier_id.management_visit_interval_days",
+    )
+    def _compute_vip_next_visit_dates(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            tier = partner.vip_tier_id
+            if partner.parent_id and not partner.is_company:
+                tier = tier.browse()  # contacts: the plan lives on the company
+            # never visited: due from the day the customer entered its tier
+            start = partner.vip_since or today
+            partner.vip_next_visit_date = partner._vip_next_date(
+                partner.vip_last_visit_date, tier.visit_interval_days, start
+            )
+            partner.vip_next_management_visit_date = partner._vip_next_date(
+                partner.vip_last_management_visit_date,
+                tier.management_visit_interval_days,
+                start,
+            )
+
+    @api.model
+    def _vip_next_date(self, last, interval, start):
+        if not interval:
+            return False
+        return last + relativedelta(days=interval) if last else start
+
+    @api.depends_context("tz")
+    @api.depends("vip_next_visit_date", "vip_next_management_visit_date")
+    def _compute_vip_visit_overdue(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            dates = (
+                partner.vip_next_visit_date,
+                partner.vip_next_management_visit_date,
+            )
+            partner.vip_visit_overdue = any(date and date < today for date in dates)
+
+    def _search_vip_visit_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        fnames = ("vip_next_visit_date", "vip_next_management_visit_date")
+        if operator == "in":
+            return Domain.OR(Domain(fname, "<", today) for fname in fnames)
+        return Domain.AND(
+            Domain(fname, "=", False) | Domain(fname, ">=", today) for fname in fnames
+        )
+
+    def action_vip_open_visits(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_visit_action"
+        )
+        customers = self.commercial_partner_id
+        action["domain"] = [("partner_id", "in", customers.ids)]
+        action["context"] = {"default_partner_id": customers[:1].id}
+        return action
+
+    def action_vip_log_visit(self):
+        self.ensure_one()
+        return self.env["vip.visit"]._vip_prefilled_action(
+            self.commercial_partner_id, "account_manager"
+        )
+
+    @api.model
+    def _cron_plan_visits(self):
+        # commit per batch only when run by the scheduler: called directly (tests,
+        # server actions) it must not commit the caller's transaction
+        self._vip_plan_visits(commit=bool(self.env.context.get("ir_cron_progress_id")))
+
+    @api.model
+    def _vip_plan_visits(self, commit=False, batch_size=500):
+        """Schedule one visit reminder per customer and kind of visit due within
+        the lead days of its tier's company: account manager visits for the
+        salesperson, management visits for the company's escalation contact, else
+        its first VIP manager. A customer with an open reminder of that kind is
+        skipped, so that running twice plans nothing new; with ``commit`` (the
+        cron), progress is committed after each batch. Returns the reminders."""
+        Partner = self.sudo()
+        today = fields.Date.context_today(self)
+        kinds = {
+            "account_manager": (
+                "vip_next_visit_date",
+                self.env.ref("partner_vip_care.mail_activity_type_vip_visit"),
+            ),
+            "management": (
+                "vip_next_management_visit_date",
+                self.env.ref(
+                    "partner_vip_care.mail_activity_type_vip_management_visit"
+                ),
+            ),
+        }
+        companies = self.env["vip.tier"].sudo().search([]).company_id
+        todo = []
+        for company in companies:
+            horizon = today + relativedelta(days=company.vip_visit_lead_days)
+            for kind, (fname, activity_type) in kinds.items():
+                domain = Domain(
+                    [
+                        ("vip_tier_id.company_id", "=", company.id),
+                        (fname, "<=", horizon),
+                        (
+                            "activity_ids",
+                            "not any",
+                            [("activity_type_id", "=", activity_type.id)],
+                        ),
+                    ]
+                )
+                todo.append((company, kind, fname, activity_type, domain))
+        remaining = sum(Partner.search_count(domain) for *_x, domain in todo)
+        activities = self.env["mail.activity"]
+        for company, kind, fname, activity_type, domain in todo:
+            last_id = 0
+            while True:
+                partners = Partner.search_fetch(
+                    domain & Domain("id", ">", last_id),
+                    ["name", "user_id", fname, "vip_tier_id"],
+                    order="id",
+                    limit=batch_size,
+                )
+                if not partners:
+                    break
+                last_id = partners[-1].id
+                activities |= partners._vip_schedule_visit_activities(
+                    company, kind, fname, activity_type
+                )
+                remaining = max(remaining - len(partners), 0)
+                if commit and not self.env["ir.cron"]._commit_progress(
+                    len(partners), remaining=remaining
+                ):
+                    return activities
+        return activities
+
+    def _vip_schedule_visit_activities(self, company, kind, fname, activity_type):
+        manager = self._vip_visit_manager(company)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for partner in self:
+            salesperson = partner.user_id if partner.user_id.active else False
+            if kind == "account_manager":
+                user = salesperson or manager
+                summary = self.env._("Account manager visit due")
+            else:
+                user = manager or salesperson
+                summary = self.env._("Management visit due")
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "user_id": (user or self.env.user).id,
+                    "date_deadline": partner[fname],
+                    "summary": summary,
+                    "automated": True,
+                    "note": activity_type.default_note,
+                }
+            )
+        return self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _vip_visit_manager(self, company):
+        """Who is reminded of management visits: the company's escalation contact,
+        else its first VIP manager (empty when there is none)."""
+        if company.vip_escalation_user_id.active:
+            return company.vip_escalation_user_id
+        group = self.env.ref("partner_vip_care.group_vip_manager")
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", group.id),
+                    ("company_ids", "in", company.id),
+                    ("share", "=", False),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Meetings and suggestions (smart buttons)
+    # ------------------------------------------------------------------
+
+    vip_meeting_count = fields.Integer(
+        "Meetings Attended",
+        compute="_compute_vip_meeting_count",
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_suggestion_count = fields.Integer(
+        "Suggestions",
+        compute="_compute_vip_suggestion_count",
+        groups="partner_vip_care.group_vip_user",
+    )
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_vip_meeting_count(self):
+        counts = dict(
+            self.env["vip.meeting.attendee"]._read_group(
+                [
+                    ("commercial_partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "=", "attended"),
+                ],
+                ["commercial_partner_id"],
+                ["meeting_id:count_distinct"],
+            )
+        )
+        for partner in self:
+            partner.vip_meeting_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_vip_suggestion_count(self):
+        counts = dict(
+            self.env["vip.suggestion"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.vip_suggestion_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_vip_open_meetings(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_meeting_action"
+        )
+        action["domain"] = [
+            ("attendee_ids.commercial_partner_id", "=", self.commercial_partner_id.id)
+        ]
+        return action
+
+    def action_vip_open_suggestions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_suggestion_action"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id)
+        ]
+        action["context"] = {"default_partner_id": self.id}
+        return action

@@ -1,0 +1,710 @@
+from datetime import timedelta
+
+from markupsafe import Markup
+
+from odoo import SUPERUSER_ID, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.fields import Domain
+
+# Once a promise is submitted these fields are part of the ledger: a correction is a
+# cancellation plus a new entry (action_supersede).
+FROZEN_FIELDS = (
+    "partner_id",
+    "value",
+    "currency_id",
+    "description",
+    "deadline",
+    "promise_type",
+    "company_id",
+)
+OPEN_STATES = ("to_approve", "open")
+CRON_BATCH_SIZE = 500
+ACTIVITY_APPROVAL = "partner_vip_care.mail_activity_type_promise_approval"
+ACTIVITY_REMINDER = "partner_vip_care.mail_activity_type_promise_reminder"
+ACTIVITY_OVERDUE = "partner_vip_care.mail_activity_type_promise_overdue"
+
+
+class VipPromise(models.Model):
+    _name = "vip.promise"
+    _description = "VIP Promise"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "deadline, id desc"
+    _check_company_auto = True
+
+    def _default_currency_id(self):
+        return self.env.company.currency_id
+
+    name = fields.Char(
+        "Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        default=lambda self: self.env._("New"),
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        check_company=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        help="The customer (commercial entity) the promise was made to.",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        tracking=True,
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="The person the promise was made to.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        "Promised by",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        tracking=True,
+        default=lambda self: self._default_currency_id(),
+    )
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
+    promise_type = fields.Selection(
+        [
+            ("price", "Price"),
+            ("payment_terms", "Payment Terms"),
+            ("delivery", "Delivery"),
+            ("service", "Service"),
+            ("gift", "Gift"),
+            ("other", "Other"),
+        ],
+        "Type",
+        required=True,
+        default="other",
+        tracking=True,
+    )
+    description = fields.Text(
+        tracking=True, help="What exactly was promised, as the customer heard it."
+    )
+    value = fields.Monetary(
+        tracking=True,
+        help="What the promise costs the company (discount, gift, free service…). "
+        "Above the customer's tier bottom line it needs a manager's approval.",
+    )
+    deadline = fields.Date(
+        tracking=True, index=True, help="The promise must be kept by this day."
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("to_approve", "To Approve"),
+            ("open", "Open"),
+            ("kept", "Kept"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="draft",
+        index=True,
+        copy=False,
+        tracking=True,
+        group_expand=True,
+    )
+    tier_id = fields.Many2one(
+        "vip.tier",
+        "Tier at Submission",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The customer's VIP tier when the promise was submitted.",
+    )
+    limit_applied = fields.Monetary(
+        "Bottom Line Applied",
+        readonly=True,
+        copy=False,
+        help="The customer's tier bottom line at submission, in the promise's "
+        "currency: a promise worth more (or any promise when it is 0 or the customer "
+        "has no tier) needs a manager's approval.",
+    )
+    needs_approval = fields.Boolean(readonly=True, copy=False)
+    submitted_on = fields.Datetime(readonly=True, copy=False)
+    approver_id = fields.Many2one(
+        "res.users", "Approved by", readonly=True, copy=False, tracking=True
+    )
+    approved_on = fields.Datetime(readonly=True, copy=False)
+    approval_note = fields.Text(readonly=True, copy=False)
+    done_date = fields.Date(
+        "Closed on",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Day the promise was kept (or found broken).",
+    )
+    kept_on_time = fields.Boolean(
+        compute="_compute_kept_on_time",
+        store=True,
+        help="Kept no later than the deadline.",
+    )
+    kept_late = fields.Boolean(compute="_compute_kept_on_time", store=True)
+    outcome_note = fields.Text(readonly=True, copy=False)
+    exposure = fields.Monetary(
+        "Open Exposure",
+        compute="_compute_exposure",
+        store=True,
+        currency_field="company_currency_id",
+        help="Value of a promise still to keep (to approve or open), in company "
+        "currency.",
+    )
+    overdue = fields.Boolean(
+        compute="_compute_overdue",
+        search="_search_overdue",
+        help="Still to keep and past its deadline.",
+    )
+    supersedes_id = fields.Many2one(
+        "vip.promise",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+        help="The cancelled promise this one corrects.",
+    )
+    superseded_by_ids = fields.One2many("vip.promise", "supersedes_id", "Superseded by")
+    reminder_sent = fields.Boolean(
+        readonly=True, copy=False, help="Deadline reminder scheduled."
+    )
+    overdue_notified = fields.Boolean(
+        readonly=True, copy=False, help="Overdue activities scheduled."
+    )
+
+    _cron_idx = models.Index("(state, deadline)")
+
+    @api.depends("state", "done_date", "deadline")
+    def _compute_kept_on_time(self):
+        for promise in self:
+            kept = promise.state == "kept" and bool(promise.done_date)
+            on_time = kept and (
+                not promise.deadline or promise.done_date <= promise.deadline
+            )
+            promise.kept_on_time = on_time
+            promise.kept_late = kept and not on_time
+
+    @api.depends("state", "value", "currency_id", "company_id")
+    def _compute_exposure(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            if promise.state not in OPEN_STATES:
+                promise.exposure = 0.0
+                continue
+            promise.exposure = promise.currency_id._convert(
+                promise.value,
+                promise.company_id.currency_id,
+                promise.company_id,
+                today,
+            )
+
+    @api.depends("state", "deadline")
+    @api.depends_context("tz")
+    def _compute_overdue(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            promise.overdue = bool(
+                promise.state in OPEN_STATES
+                and promise.deadline
+                and promise.deadline < today
+            )
+
+    def _search_overdue(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        domain = Domain("state", "in", OPEN_STATES) & Domain("deadline", "<", today)
+        if (operator == "in") == (True in value):
+            return domain
+        return ~domain
+
+    @api.constrains("value")
+    def _check_value(self):
+        for promise in self:
+            if promise.value < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(promise)s: the value of a promise cannot be negative.",
+                        promise=promise.name,
+                    )
+                )
+
+    @api.constrains("supersedes_id")
+    def _check_supersedes(self):
+        for promise in self:
+            if promise.supersedes_id == promise:
+                raise ValidationError(self.env._("A promise cannot supersede itself."))
+
+    @api.onchange("partner_id")
+    def _onchange_partner_id(self):
+        commercial = self.partner_id.commercial_partner_id
+        if self.partner_id and self.partner_id != commercial:
+            self.contact_id = self.partner_id
+            self.partner_id = commercial
+        elif self.contact_id.commercial_partner_id != commercial:
+            self.contact_id = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        default_partner = self.env.context.get("default_partner_id")
+        for vals in vals_list:
+            if "partner_id" not in vals and default_partner:
+                vals["partner_id"] = default_partner
+            self._normalize_partner_vals(vals)
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                company = self.env["res.company"].browse(
+                    vals.get("company_id") or self.env.company.id
+                )
+                vals["name"] = self.env["ir.sequence"].with_company(
+                    company
+                ).next_by_code("vip.promise") or self.env._("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals = self._normalize_partner_vals(dict(vals))
+        frozen = [fname for fname in FROZEN_FIELDS if fname in vals]
+        if frozen:
+            for promise in self.filtered(lambda p: p.state != "draft"):
+                for fname in frozen:
+                    field = self._fields[fname]
+                    new = field.convert_to_cache(vals[fname], promise)
+                    if new != field.convert_to_cache(promise[fname], promise):
+                        raise UserError(
+                            self.env._(
+                                "%(promise)s is in the ledger since its submission: "
+                                "its field “%(field)s” cannot change any more. "
+                                "Cancel it and record a new promise (Supersede) to "
+                                "correct it.",
+                                promise=promise.name,
+                                field=field._description_string(self.env),
+                            )
+                        )
+        return super().write(vals)
+
+    def _normalize_partner_vals(self, vals):
+        """A contact given as customer: keep its commercial entity as customer and
+        the contact as contact."""
+        if vals.get("partner_id"):
+            partner = self.env["res.partner"].browse(vals["partner_id"])
+            commercial = partner.commercial_partner_id
+            if partner != commercial:
+                vals["partner_id"] = commercial.id
+                vals.setdefault("contact_id", partner.id)
+        return vals
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        for promise in self:
+            if promise.state != "draft":
+                raise UserError(
+                    self.env._(
+                        "%(promise)s is in the promise ledger: only draft promises "
+                        "can be deleted; cancel it with a reason instead.",
+                        promise=promise.name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Flow
+    # ------------------------------------------------------------------
+
+    def action_submit(self):
+        today = fields.Date.context_today(self)
+        for promise in self:
+            promise._check_state(("draft",), self.env._("submit"))
+            if not (promise.description or "").strip():
+                raise UserError(
+                    self.env._(
+                        "%(promise)s: describe what was promised (Description) "
+                        "before submitting.",
+                        promise=promise.name,
+                    )
+                )
+            if not promise.deadline:
+                raise UserError(
+                    self.env._(
+                        "%(promise)s: set the Deadline by which the promise is kept "
+                        "before submitting.",
+                        promise=promise.name,
+                    )
+                )
+            if promise.deadline < today:
+                raise UserError(
+                    self.env._(
+                        "%(promise)s: the Deadline %(deadline)s is in the past; a "
+                        "promise is submitted with a deadline of today or later.",
+                        promise=promise.name,
+                        deadline=promise.deadline,
+                    )
+                )
+            tier = promise.partner_id.commercial_partner_id.vip_tier_id
+            limit = 0.0
+            if tier:
+                limit = tier.currency_id._convert(
+                    tier.promise_limit, promise.currency_id, promise.company_id, today
+                )
+            needs_approval = (
+                not tier
+                or promise.currency_id.is_zero(limit)
+                or promise.currency_id.compare_amounts(promise.value, limit) > 0
+            )
+            promise.write(
+                {
+                    "state": "to_approve" if needs_approval else "open",
+                    "tier_id": tier.id,
+                    "limit_applied": limit,
+                    "needs_approval": needs_approval,
+                    "submitted_on": fields.Datetime.now(),
+                }
+            )
+            if needs_approval:
+                promise._schedule_approval_activity()
+        return True
+
+    def action_approve(self, note=None):
+        self._check_approval_rights()
+        for promise in self:
+            promise._check_state(("to_approve",), self.env._("approve"))
+        self.write(
+            {
+                "state": "open",
+                "approver_id": self.env.user.id,
+                "approved_on": fields.Datetime.now(),
+                "approval_note": note or False,
+            }
+        )
+        self.activity_feedback([ACTIVITY_APPROVAL], feedback=note or None)
+        if note:
+            for promise in self:
+                promise.message_post(
+                    body=Markup("%s<br/>%s") % (self.env._("Approved:"), note),
+                    subtype_xmlid="mail.mt_note",
+                )
+        return True
+
+    def action_refuse(self, reason=None):
+        if not (reason or "").strip():
+            return self._wizard_action("refuse")
+        self._check_approval_rights(refuse=True)
+        for promise in self:
+            promise._check_state(("to_approve",), self.env._("refuse"))
+        self.write(
+            {
+                "state": "draft",
+                "needs_approval": False,
+                "limit_applied": 0.0,
+                "submitted_on": False,
+            }
+        )
+        self.activity_unlink([ACTIVITY_APPROVAL])
+        self._post_reason(self.env._("Refused, back to draft:"), reason)
+        return True
+
+    def action_mark_kept(self, done_date=None, note=None):
+        today = fields.Date.context_today(self)
+        done_date = fields.Date.to_date(done_date) or today
+        for promise in self:
+            promise._check_state(("open",), self.env._("mark kept"))
+        self.write({"state": "kept", "done_date": done_date, "outcome_note": note})
+        self._close_reminder_activities()
+        if note:
+            self._post_reason(self.env._("Kept:"), note)
+        return True
+
+    def action_mark_broken(self, reason=None):
+        if not (reason or "").strip():
+            return self._wizard_action("broken")
+        for promise in self:
+            promise._check_state(("open",), self.env._("mark broken"))
+        self.write(
+            {
+                "state": "broken",
+                "done_date": fields.Date.context_today(self),
+                "outcome_note": reason,
+            }
+        )
+        self._close_reminder_activities()
+        self._post_reason(self.env._("Broken:"), reason)
+        return True
+
+    def action_cancel(self, reason=None):
+        if not (reason or "").strip():
+            return self._wizard_action("cancel")
+        for promise in self:
+            promise._check_state(("draft", *OPEN_STATES), self.env._("cancel"))
+        self.write({"state": "cancelled", "outcome_note": reason})
+        self._close_reminder_activities()
+        self.activity_unlink([ACTIVITY_APPROVAL])
+        self._post_reason(self.env._("Cancelled:"), reason)
+        return True
+
+    def action_supersede(self):
+        """Cancel this submitted promise and return a new draft copying it, linked
+        by ``supersedes_id``, to correct what the ledger freezes."""
+        self.ensure_one()
+        self._check_state(OPEN_STATES, self.env._("supersede"))
+        new = self.copy({"supersedes_id": self.id, "user_id": self.user_id.id})
+        self.action_cancel(
+            reason=self.env._("Superseded by %(new)s.", new=new.name),
+        )
+        new.message_post_with_source(
+            "mail.message_origin_link",
+            render_values={"self": new, "origin": self, "edit": False},
+            subtype_xmlid="mail.mt_note",
+        )
+        return new
+
+    def action_supersede_open(self):
+        """Button: supersede and open the new draft."""
+        new = self.action_supersede()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "vip.promise",
+            "res_id": new.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+
+    def action_open_wizard(self):
+        """Button: open the wizard of the step named in the context
+        (``vip_promise_step``: approve, refuse, kept, broken, cancel)."""
+        return self._wizard_action(self.env.context.get("vip_promise_step", "approve"))
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _check_state(self, states, step):
+        self.ensure_one()
+        if self.state not in states:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(promise)s cannot %(step)s: it is %(state)s.",
+                    promise=self.name,
+                    step=step,
+                    state=labels[self.state],
+                )
+            )
+
+    def _check_approval_rights(self, refuse=False):
+        if not self.env.su and not self.env.user.has_group(
+            "partner_vip_care.group_vip_manager"
+        ):
+            raise AccessError(
+                self.env._("Only VIP Care managers can approve or refuse promises.")
+            )
+        if refuse or self.env.uid == SUPERUSER_ID:
+            return
+        own = self.filtered(lambda p: p.user_id == self.env.user)
+        if own:
+            raise AccessError(
+                self.env._(
+                    "%(promise)s: you made this promise, so another manager must "
+                    "approve it.",
+                    promise=own[0].name,
+                )
+            )
+
+    def _wizard_action(self, step):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_promise_wizard_action"
+        )
+        titles = {
+            "approve": self.env._("Approve Promise"),
+            "refuse": self.env._("Refuse Promise"),
+            "kept": self.env._("Promise Kept"),
+            "broken": self.env._("Promise Broken"),
+            "cancel": self.env._("Cancel Promise"),
+        }
+        action["name"] = titles[step]
+        action["context"] = {
+            "active_model": self._name,
+            "active_ids": self.ids,
+            "default_promise_ids": self.ids,
+            "default_step": step,
+        }
+        return action
+
+    def _post_reason(self, label, text):
+        for promise in self:
+            promise.message_post(
+                body=Markup("<b>%s</b> %s") % (label, text),
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _close_reminder_activities(self):
+        self.sudo().activity_unlink([ACTIVITY_REMINDER, ACTIVITY_OVERDUE])
+
+    def _vip_managers(self):
+        """{promise: the manager who approves or follows it up}, in one search: the
+        company's escalation contact when a VIP manager, else the first VIP manager
+        of the company; never the promiser."""
+        group = self.env.ref("partner_vip_care.group_vip_manager")
+        managers = (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", group.ids),
+                    ("share", "=", False),
+                    ("company_ids", "in", self.company_id.ids),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                ],
+                order="id",
+            )
+        )
+        result = {}
+        for promise in self:
+            escalation = promise.company_id.vip_escalation_user_id
+            candidates = (escalation & managers) | managers
+            result[promise] = next(
+                (
+                    user
+                    for user in candidates
+                    if user != promise.user_id
+                    and promise.company_id in user.company_ids
+                ),
+                managers.browse(),
+            )
+        return result
+
+    def _schedule_approval_activity(self):
+        managers = self._vip_managers()
+        for promise in self:
+            manager = managers[promise]
+            if not manager:
+                continue
+            promise.sudo().activity_schedule(
+                ACTIVITY_APPROVAL,
+                date_deadline=fields.Date.context_today(promise),
+                summary=self.env._(
+                    "Approve promise of %(value)s to %(customer)s",
+                    value=promise.currency_id.format(promise.value),
+                    customer=promise.partner_id.display_name,
+                ),
+                user_id=manager.id,
+            )
+
+    # ------------------------------------------------------------------
+    # Cron
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _cron_promise_reminders(self):
+        """Daily: deadline reminders to the promiser, overdue activities to the
+        promiser and a manager. Each promise is flagged once handled, so a re-run
+        never schedules twice; commits per batch when run by the scheduler."""
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        for kind in ("reminder", "overdue"):
+            while True:
+                domain = self._reminder_domain(kind)
+                promises = self.search(domain, limit=CRON_BATCH_SIZE, order="id")
+                if in_cron:
+                    promises = promises.try_lock_for_update().filtered_domain(domain)
+                if not promises:
+                    break
+                promises._schedule_cron_activities(kind)
+                if in_cron:
+                    remaining = (
+                        self.search_count(domain)
+                        if len(promises) == CRON_BATCH_SIZE
+                        else 0
+                    )
+                    if not self.env["ir.cron"]._commit_progress(
+                        len(promises), remaining=remaining
+                    ):
+                        return
+                if len(promises) < CRON_BATCH_SIZE:
+                    break
+
+    @api.model
+    def _reminder_domain(self, kind):
+        today = fields.Date.context_today(self)
+        if kind == "overdue":
+            return Domain(
+                [
+                    ("state", "in", OPEN_STATES),
+                    ("deadline", "<", today),
+                    ("overdue_notified", "=", False),
+                ]
+            )
+        by_company = [
+            Domain("company_id", "=", company.id)
+            & Domain(
+                "deadline",
+                "<=",
+                today + timedelta(days=company.vip_promise_reminder_days),
+            )
+            for company in self.env["res.company"].sudo().search([])
+        ]
+        return Domain(
+            [
+                ("state", "=", "open"),
+                ("deadline", ">=", today),
+                ("reminder_sent", "=", False),
+            ]
+        ) & Domain.OR(by_company)
+
+    def _schedule_cron_activities(self, kind):
+        model_id = self.env["ir.model"]._get_id(self._name)
+        if kind == "overdue":
+            activity_type = self.env.ref(ACTIVITY_OVERDUE)
+        else:
+            activity_type = self.env.ref(ACTIVITY_REMINDER)
+        today = fields.Date.context_today(self)
+        managers = self._vip_managers() if kind == "overdue" else {}
+        vals_list = []
+        for promise in self:
+            base = {
+                "activity_type_id": activity_type.id,
+                "res_model_id": model_id,
+                "res_id": promise.id,
+                "automated": True,
+            }
+            if kind == "reminder":
+                vals_list.append(
+                    dict(
+                        base,
+                        user_id=promise.user_id.id,
+                        date_deadline=promise.deadline,
+                        summary=self.env._(
+                            "Keep your promise to %(customer)s by %(deadline)s",
+                            customer=promise.partner_id.display_name,
+                            deadline=promise.deadline,
+                        ),
+                    )
+                )
+                continue
+            summary = self.env._(
+                "Overdue promise to %(customer)s (deadline %(deadline)s)",
+                customer=promise.partner_id.display_name,
+                deadline=promise.deadline,
+            )
+            users = promise.user_id | managers[promise]
+            vals_list += [
+                dict(base, user_id=user.id, date_deadline=today, summary=summary)
+                for user in users
+            ]
+        self.env["mail.activity"].sudo().create(vals_list)
+        flag = "overdue_notified" if kind == "overdue" else "reminder_sent"
+        self.sudo().write({flag: True})

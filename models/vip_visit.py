@@ -1,0 +1,233 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import plaintext2html
+
+# Visit types that keep a visit rhythm, with the activity type reminding of it.
+# Phone calls, video calls and messages are logged but do not replace a visit.
+VISIT_RHYTHM_TYPES = {
+    "account_manager": "partner_vip_care.mail_activity_type_vip_visit",
+    "management": "partner_vip_care.mail_activity_type_vip_management_visit",
+}
+
+
+class VipVisit(models.Model):
+    _name = "vip.visit"
+    _description = "VIP Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _rec_names_search = ["summary", "partner_id"]
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        ondelete="cascade",
+        check_company=True,
+        domain="['|', ('is_company', '=', True), ('parent_id', '=', False)]",
+    )
+    contact_id = fields.Many2one(
+        "res.partner",
+        "Contact Met",
+        index="btree_not_null",
+        domain="[('commercial_partner_id', '=', partner_id)]",
+        help="The person of the customer you talked to.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        "Visited By",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain="[('share', '=', False)]",
+    )
+    date = fields.Date(
+        required=True,
+        index=True,
+        tracking=True,
+        default=fields.Date.context_today,
+    )
+    visit_type = fields.Selection(
+        [
+            ("account_manager", "Account Manager Visit"),
+            ("management", "Management Visit"),
+            ("phone", "Phone Call"),
+            ("video", "Video Call"),
+            ("message", "Message"),
+            ("other", "Other"),
+        ],
+        "Type",
+        required=True,
+        default="account_manager",
+        tracking=True,
+        help="Account manager and management visits keep the customer's visit "
+        "rhythm; calls and messages are logged without resetting it.",
+    )
+    summary = fields.Char(tracking=True, help="Topic of the visit in a few words.")
+    customer_feedback = fields.Html(
+        help="What the customer said: satisfaction, wishes, worries."
+    )
+    next_steps = fields.Html(help="What was agreed and who does it.")
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    tier_id = fields.Many2one(
+        "vip.tier",
+        "Tier at Visit",
+        readonly=True,
+        help="The customer's VIP tier when the visit was logged.",
+    )
+    tier_color = fields.Integer(related="tier_id.color")
+    partner_user_id = fields.Many2one(
+        related="partner_id.user_id", string="Salesperson"
+    )
+
+    @api.depends("summary", "partner_id", "visit_type", "date")
+    def _compute_display_name(self):
+        labels = dict(self._fields["visit_type"]._description_selection(self.env))
+        for visit in self:
+            visit.display_name = visit.summary or " – ".join(
+                part
+                for part in (
+                    labels.get(visit.visit_type),
+                    visit.partner_id.display_name,
+                    visit.date and fields.Date.to_string(visit.date),
+                )
+                if part
+            )
+
+    @api.constrains("date")
+    def _check_date(self):
+        # the later of the user's and the server's today: no false alarm across
+        # time zones
+        today = max(fields.Date.context_today(self), fields.Date.today())
+        for visit in self:
+            if visit.date > today:
+                raise ValidationError(
+                    self.env._(
+                        "Visit %(visit)s: the date cannot be in the future; a visit "
+                        "is logged once it took place.",
+                        visit=visit.display_name,
+                    )
+                )
+
+    @api.constrains("partner_id", "contact_id")
+    def _check_contact(self):
+        for visit in self:
+            if visit.contact_id and (
+                visit.contact_id.commercial_partner_id != visit.partner_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Visit %(visit)s: the contact met must belong to the "
+                        "customer %(customer)s.",
+                        visit=visit.display_name,
+                        customer=visit.partner_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        vals_list = [self._vip_commercial_vals(vals) for vals in vals_list]
+        partners = self.env["res.partner"].browse(
+            [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
+        )
+        tiers = {partner.id: partner.vip_tier_id.id for partner in partners}
+        for vals in vals_list:
+            vals.setdefault("tier_id", tiers.get(vals.get("partner_id"), False))
+        visits = super().create(vals_list)
+        visits._vip_close_visit_activities()
+        return visits
+
+    def write(self, vals):
+        result = super().write(self._vip_commercial_vals(vals))
+        if {"partner_id", "visit_type"} & vals.keys():
+            self._vip_close_visit_activities()
+        return result
+
+    @api.model
+    def _vip_commercial_vals(self, vals):
+        """A visit belongs to the customer (commercial partner): a contact given as
+        customer becomes the contact met."""
+        if not vals.get("partner_id"):
+            return vals
+        partner = self.env["res.partner"].browse(vals["partner_id"])
+        commercial = partner.commercial_partner_id
+        if commercial == partner:
+            return vals
+        vals = dict(vals, partner_id=commercial.id)
+        vals.setdefault("contact_id", partner.id)
+        return vals
+
+    def _vip_close_visit_activities(self):
+        """Logging a visit completes the open visit reminders of its kind on the
+        customer, with the visit's summary as feedback."""
+        types = {
+            visit_type: self.env.ref(xmlid, raise_if_not_found=False)
+            for visit_type, xmlid in VISIT_RHYTHM_TYPES.items()
+        }
+        visits = self.filtered(lambda v: types.get(v.visit_type))
+        if not visits:
+            return
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", visits.partner_id.ids),
+                    ("activity_type_id", "in", [t.id for t in types.values() if t]),
+                ]
+            )
+        )
+        for visit in visits:
+            done = activities.filtered(
+                lambda a, v=visit: (
+                    a.res_id == v.partner_id.id
+                    and a.activity_type_id == types[v.visit_type]
+                )
+            )
+            done.action_feedback(feedback=visit.display_name)
+            activities -= done
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "res.partner",
+            "res_id": self.partner_id.id,
+            "views": [(False, "form")],
+        }
+
+    @api.model
+    def _cron_plan_visits(self):
+        """Same job as ``res.partner._cron_plan_visits`` (the cron calls that one)."""
+        self.env["res.partner"]._cron_plan_visits()
+
+    @api.model
+    def _vip_prefilled_action(self, partner, visit_type, user=None, feedback=None):
+        """Form action logging a new visit of ``partner``, prefilled."""
+        context = {
+            "default_partner_id": partner.id,
+            "default_visit_type": visit_type,
+            "default_user_id": (user or self.env.user).id,
+            "default_date": fields.Date.to_string(fields.Date.context_today(self)),
+        }
+        if feedback:
+            context["default_customer_feedback"] = plaintext2html(feedback)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Log a Visit"),
+            "res_model": "vip.visit",
+            "views": [
+                (self.env.ref("partner_vip_care.vip_visit_view_form").id, "form")
+            ],
+            "target": "new",
+            "context": context,
+        }

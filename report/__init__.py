@@ -1,0 +1,2 @@
+from . import vip_promise_report
+from . import vip_suggestion_report
