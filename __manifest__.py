@@ -36,12 +36,16 @@
         "data/vip_suggestion_mail_data.xml",
         "views/vip_meeting_views.xml",
         "views/vip_suggestion_views.xml",
+        "data/vip_complaint_data.xml",
+        "views/vip_complaint_views.xml",
+        "views/vip_sla_policy_views.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",
         "demo/vip_promise_demo.xml",
         "demo/vip_visit_demo.xml",
         "demo/vip_meeting_demo.xml",
+        "demo/vip_complaint_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -11,3 +11,7 @@ from . import vip_meeting_attendee
 from . import vip_suggestion
 from . import calendar_attendee
 from . import calendar_event
+from . import vip_complaint_category
+from . import vip_sla_policy
+from . import vip_complaint
+from . import vip_complaint_report

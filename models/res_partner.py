@@ -111,6 +111,13 @@ class ResPartner(models.Model):
     vip_tier_history_ids = fields.One2many(
         "vip.tier.history", "partner_id", "Tier History"
     )
+    # complaints taken by phone find the customer through this E.164 column
+    phone_sanitized = fields.Char(index="btree_not_null")
+    vip_complaint_count = fields.Integer(
+        "Complaints",
+        compute="_compute_vip_complaint_count",
+        groups="partner_vip_care.group_vip_user",
+    )
 
     @api.depends_context("company")
     def _compute_vip_currency_id(self):
@@ -131,6 +138,29 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.vip_referral_count = counts.get(partner, 0)
+
+    @api.depends_context("uid")
+    def _compute_vip_complaint_count(self):
+        counts = dict(
+            self.env["vip.complaint"]._read_group(
+                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+                ["commercial_partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.vip_complaint_count = counts.get(partner.commercial_partner_id, 0)
+
+    def action_vip_open_complaints(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_complaint_action"
+        )
+        action["domain"] = [
+            ("commercial_partner_id", "=", self.commercial_partner_id.id)
+        ]
+        action["context"] = {"default_partner_id": self.id}
+        return action
 
     @api.model
     def _commercial_fields(self):

@@ -8,3 +8,5 @@ from . import test_visit
 from . import test_visit_ui
 from . import test_meeting
 from . import test_suggestion
+from . import test_complaint
+from . import test_complaint_ui

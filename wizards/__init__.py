@@ -2,3 +2,4 @@ from . import vip_promise_wizard
 from . import vip_meeting_invite_wizard
 from . import vip_suggestion_decision_wizard
 from . import vip_suggestion_merge_wizard
+from . import vip_complaint_cancel

@@ -1,0 +1,29 @@
+from odoo import api, fields, models
+
+
+class VipComplaintCategory(models.Model):
+    _name = "vip.complaint.category"
+    _description = "Complaint Category"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    description = fields.Text(translate=True)
+    color = fields.Integer()
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        index=True,
+        help="Empty: the category is shared by all companies.",
+    )
+    complaint_count = fields.Integer("Complaints", compute="_compute_complaint_count")
+
+    @api.depends("name")
+    def _compute_complaint_count(self):
+        counts = dict(
+            self.env["vip.complaint"]._read_group(
+                [("category_id", "in", self.ids)], ["category_id"], ["__count"]
+            )
+        )
+        for category in self:
+            category.complaint_count = counts.get(category, 0)

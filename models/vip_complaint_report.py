@@ -1,0 +1,97 @@
+from odoo import fields, models, tools
+
+from .vip_complaint import SLA_STATES
+from .vip_sla_policy import SEVERITIES
+
+
+class VipComplaintReport(models.Model):
+    """Complaint compliance figures: one row per complaint, with the SLA results as
+    percentages left empty while a clock still runs, so that averages count only
+    the decided deadlines."""
+
+    _name = "vip.complaint.report"
+    _description = "Complaint Analysis"
+    _auto = False
+    _order = "received_on desc"
+    _rec_name = "name"
+
+    complaint_id = fields.Many2one("vip.complaint", readonly=True)
+    name = fields.Char("Reference", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
+    tier_id = fields.Many2one("vip.tier", "Tier at Intake", readonly=True)
+    category_id = fields.Many2one("vip.complaint.category", readonly=True)
+    severity = fields.Selection(SEVERITIES, readonly=True)
+    user_id = fields.Many2one("res.users", "Responsible", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    received_on = fields.Datetime(readonly=True)
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("in_progress", "In Progress"),
+            ("waiting", "Waiting on Customer"),
+            ("resolved", "Resolved"),
+            ("closed", "Closed"),
+            ("cancelled", "Cancelled"),
+        ],
+        readonly=True,
+    )
+    response_sla_state = fields.Selection(SLA_STATES, "Response SLA", readonly=True)
+    resolution_sla_state = fields.Selection(SLA_STATES, "Resolution SLA", readonly=True)
+    response_compliance = fields.Float(
+        "Responses on Time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the answered or breached response deadlines that were met.",
+    )
+    resolution_compliance = fields.Float(
+        "Resolutions on Time (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the resolved or breached resolution deadlines that were met.",
+    )
+    response_delay = fields.Float(
+        "Hours to Respond",
+        readonly=True,
+        aggregator="avg",
+        help="Calendar hours between reception and response.",
+    )
+    rating = fields.Float(
+        "Customer Rating", readonly=True, aggregator="avg", help="Out of 5."
+    )
+    escalation_level = fields.Integer(readonly=True, aggregator="max")
+    complaint_count = fields.Integer("Complaints", readonly=True)
+
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            f"""
+            CREATE OR REPLACE VIEW {self._table} AS (
+                SELECT c.id AS id,
+                       c.id AS complaint_id,
+                       c.name AS name,
+                       c.commercial_partner_id AS partner_id,
+                       c.tier_id AS tier_id,
+                       c.category_id AS category_id,
+                       c.severity AS severity,
+                       c.user_id AS user_id,
+                       c.company_id AS company_id,
+                       c.received_on AS received_on,
+                       c.state AS state,
+                       c.response_sla_state AS response_sla_state,
+                       c.resolution_sla_state AS resolution_sla_state,
+                       CASE WHEN c.response_sla_state = 'met' THEN 100.0
+                            WHEN c.response_sla_state IN ('met_late', 'breached')
+                            THEN 0.0 END AS response_compliance,
+                       CASE WHEN c.resolution_sla_state = 'met' THEN 100.0
+                            WHEN c.resolution_sla_state IN ('met_late', 'breached')
+                            THEN 0.0 END AS resolution_compliance,
+                       EXTRACT(EPOCH FROM c.responded_on - c.received_on) / 3600.0
+                           AS response_delay,
+                       NULLIF(c.rating_last_value, 0) AS rating,
+                       c.escalation_level AS escalation_level,
+                       1 AS complaint_count
+                  FROM vip_complaint c
+                 WHERE c.state != 'cancelled'
+            )
+            """
+        )
