@@ -23,6 +23,7 @@ VIP_COMMERCIAL_FIELDS = [
     "vip_pareto_class",
     "vip_referred_by_id",
 ]
+VIP_COMPLAINT_OPEN_STATES = ("new", "in_progress", "waiting")
 # Share of the window revenue closing classes A and B (the rest is C).
 PARETO_LIMITS = (("a", 0.80), ("b", 0.95))
 
@@ -141,15 +142,20 @@ class ResPartner(models.Model):
 
     @api.depends_context("uid")
     def _compute_vip_complaint_count(self):
-        counts = dict(
-            self.env["vip.complaint"]._read_group(
-                [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
-                ["commercial_partner_id"],
-                ["__count"],
-            )
+        groups = self.env["vip.complaint"]._read_group(
+            [("commercial_partner_id", "in", self.commercial_partner_id.ids)],
+            ["commercial_partner_id", "state"],
+            ["__count"],
         )
+        counts, open_counts = defaultdict(int), defaultdict(int)
+        for partner, state, count in groups:
+            counts[partner] += count
+            if state in VIP_COMPLAINT_OPEN_STATES:
+                open_counts[partner] += count
         for partner in self:
-            partner.vip_complaint_count = counts.get(partner.commercial_partner_id, 0)
+            commercial = partner.commercial_partner_id
+            partner.vip_complaint_count = counts[commercial]
+            partner.vip_open_complaint_count = open_counts[commercial]
 
     def action_vip_open_complaints(self):
         self.ensure_one()
@@ -899,6 +905,18 @@ class ResPartner(models.Model):
     # 360° page: what is going on with the customer, one list per kind
     # ------------------------------------------------------------------
 
+    vip_open_complaint_count = fields.Integer(
+        "Open Complaints",
+        compute="_compute_vip_complaint_count",
+        groups="partner_vip_care.group_vip_user",
+    )
+    vip_open_complaint_ids = fields.One2many(
+        "vip.complaint",
+        "commercial_partner_id",
+        "Open Complaints",
+        domain=[("state", "in", VIP_COMPLAINT_OPEN_STATES)],
+        groups="partner_vip_care.group_vip_user",
+    )
     vip_open_promise_ids = fields.One2many(
         "vip.promise",
         "partner_id",

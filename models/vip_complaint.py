@@ -207,9 +207,32 @@ class VipComplaint(models.Model):
     corrective_action = fields.Text()
     resolution = fields.Html()
     cancel_reason = fields.Text(readonly=True, copy=False)
+    visit_id = fields.Many2one(
+        "vip.visit", "Raised at Visit", index="btree_not_null", copy=False
+    )
+    meeting_id = fields.Many2one(
+        "vip.meeting", "Raised at Meeting", index="btree_not_null", copy=False
+    )
+    promise_ids = fields.One2many(
+        "vip.promise", "complaint_id", "Compensation Promises", copy=False
+    )
+    promise_count = fields.Integer(compute="_compute_promise_count")
 
     # ------------------------------------------------------------------
     # compute
+    # ------------------------------------------------------------------
+
+    @api.depends("promise_ids")
+    def _compute_promise_count(self):
+        counts = dict(
+            self.env["vip.promise"]._read_group(
+                [("complaint_id", "in", self.ids)], ["complaint_id"], ["__count"]
+            )
+        )
+        for complaint in self:
+            complaint.promise_count = counts.get(complaint, 0)
+
+    # ------------------------------------------------------------------
     # ------------------------------------------------------------------
 
     @api.depends("tier_id")
@@ -544,6 +567,74 @@ class VipComplaint(models.Model):
         ):
             return
         complaint._sla_record_response(message.date or fields.Datetime.now())
+
+    def action_offer_compensation(self):
+        """A draft promise to the customer, linked to the complaint: it goes through
+        the ledger like any promise (bottom line, approval)."""
+        self.ensure_one()
+        promise = self.env["vip.promise"].create(
+            {
+                "partner_id": self.partner_id.commercial_partner_id.id,
+                "contact_id": self.partner_id.id
+                if self.partner_id != self.partner_id.commercial_partner_id
+                else False,
+                "complaint_id": self.id,
+                "promise_type": "other",
+                "description": self.env._(
+                    "Compensation for complaint %(name)s: %(subject)s",
+                    name=self.name,
+                    subject=self.subject,
+                ),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "vip.promise",
+            "res_id": promise.id,
+            "views": [(False, "form")],
+        }
+
+    def action_open_promises(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_vip_care.vip_promise_action"
+        )
+        action["domain"] = [("complaint_id", "=", self.id)]
+        action["context"] = {"default_complaint_id": self.id}
+        return action
+
+    def action_raise_suggestion(self):
+        """The customer's complaint hides an improvement idea: record it."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Suggestion"),
+            "res_model": "vip.suggestion",
+            "views": [(False, "form")],
+            "context": {
+                "default_partner_id": self.partner_id.id,
+                "default_complaint_id": self.id,
+                "default_name": self.subject,
+                "default_description": self.description,
+            },
+        }
+
+    @api.model
+    def _vip_new_action(self, partner, channel, subject, **defaults):
+        """Form action for a complaint of ``partner`` taken on ``channel``."""
+        context = {
+            "default_partner_id": partner.id,
+            "default_channel": channel,
+            "default_subject": subject,
+            **{f"default_{fname}": value for fname, value in defaults.items()},
+        }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Complaint"),
+            "res_model": "vip.complaint",
+            "views": [(False, "form")],
+            "context": context,
+        }
 
     def _send_acknowledgement(self):
         template = self.env.ref(

@@ -529,3 +529,14 @@ class VipMeeting(models.Model):
                 % meeting._get_html_link()
             )
         return next_meetings
+
+    def action_new_complaint(self):
+        """A complaint voiced during the meeting, for one of its customers."""
+        self.ensure_one()
+        customers = self.attendee_ids.commercial_partner_id
+        return self.env["vip.complaint"]._vip_new_action(
+            customers[:1] if len(customers) == 1 else self.env["res.partner"],
+            "meeting",
+            self.name,
+            meeting_id=self.id,
+        )

@@ -174,6 +174,13 @@ class VipPromise(models.Model):
         search="_search_overdue",
         help="Still to keep and past its deadline.",
     )
+    complaint_id = fields.Many2one(
+        "vip.complaint",
+        "From Complaint",
+        index="btree_not_null",
+        tracking=True,
+        help="The complaint this promise compensates.",
+    )
     suggestion_id = fields.Many2one(
         "vip.suggestion",
         "From Suggestion",

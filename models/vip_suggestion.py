@@ -101,6 +101,12 @@ class VipSuggestion(models.Model):
     response_sent_on = fields.Datetime(
         "Reply Sent On", readonly=True, copy=False, tracking=True
     )
+    complaint_id = fields.Many2one(
+        "vip.complaint",
+        "Raised from Complaint",
+        index="btree_not_null",
+        tracking=True,
+    )
     visit_id = fields.Many2one(
         "vip.visit",
         "Raised at Visit",

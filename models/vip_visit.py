@@ -220,6 +220,16 @@ class VipVisit(models.Model):
             visit_id=self.id,
         )
 
+    def action_new_complaint(self):
+        self.ensure_one()
+        return self.env["vip.complaint"]._vip_new_action(
+            self.contact_id or self.partner_id,
+            "visit",
+            self.summary or self.display_name,
+            visit_id=self.id,
+            description=self.customer_feedback,
+        )
+
     def action_new_suggestion(self):
         self.ensure_one()
         return {

@@ -6,6 +6,7 @@ from . import test_i18n
 from . import test_promise
 from . import test_visit
 from . import test_visit_ui
+from . import test_cross_links
 from . import test_meeting
 from . import test_suggestion
 from . import test_complaint

@@ -431,6 +431,7 @@ class TestVisitPerformance(VisitCommon):
         self.assertEqual(len(form.vip_open_promise_ids), 50)
         self.assertEqual(len(form.vip_meeting_attendance_ids), 50)
         self.assertEqual(len(form.vip_suggestion_ids), 50)
+        self.assertEqual(len(form.vip_open_complaint_ids), 50)
 
     def _vip_360_records(self, partner, count):
         """``count`` open promises, attended meetings and suggestions of ``partner``,
@@ -464,6 +465,12 @@ class TestVisitPerformance(VisitCommon):
         self.env["vip.suggestion"].create(
             [
                 {"name": f"Suggestion {index}", "partner_id": partner.id}
+                for index in range(count)
+            ]
+        )
+        self.env["vip.complaint"].create(
+            [
+                {"subject": f"Complaint {index}", "partner_id": partner.id}
                 for index in range(count)
             ]
         )
