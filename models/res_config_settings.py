@@ -34,3 +34,31 @@ class ResConfigSettings(models.TransientModel):
     vip_escalation_user_id = fields.Many2one(
         related="company_id.vip_escalation_user_id", readonly=False
     )
+    vip_complaint_alias_name = fields.Char(
+        "Complaint Alias",
+        compute="_compute_vip_complaint_alias",
+        inverse="_inverse_vip_complaint_alias",
+        help="Mail sent to this address (at the alias domain) becomes a complaint.",
+    )
+    vip_complaint_alias_domain = fields.Char(
+        "Complaint Alias Domain", compute="_compute_vip_complaint_alias"
+    )
+
+    def _vip_complaint_alias(self):
+        return self.env.ref(
+            "partner_vip_care.mail_alias_vip_complaint", raise_if_not_found=False
+        )
+
+    def _compute_vip_complaint_alias(self):
+        alias = self._vip_complaint_alias()
+        for settings in self:
+            settings.vip_complaint_alias_name = alias.alias_name if alias else False
+            settings.vip_complaint_alias_domain = (
+                alias.alias_domain_id.name if alias else False
+            )
+
+    def _inverse_vip_complaint_alias(self):
+        alias = self._vip_complaint_alias()
+        for settings in self:
+            if alias and settings.vip_complaint_alias_name != alias.alias_name:
+                alias.alias_name = settings.vip_complaint_alias_name

@@ -27,3 +27,12 @@ class TestSettings(VipCareCommon):
         for vals in bad_values:
             with self.subTest(vals=vals), self.assertRaises(ValidationError):
                 self.company.write(vals)
+
+    def test_complaint_alias_is_set_in_settings(self):
+        alias = self.env.ref("partner_vip_care.mail_alias_vip_complaint")
+        settings = self.env["res.config.settings"].create({})
+        self.assertEqual(settings.vip_complaint_alias_name, alias.alias_name)
+        settings.vip_complaint_alias_name = "service-desk"
+        settings.execute()
+        self.assertEqual(alias.alias_name, "service-desk")
+        self.assertEqual(alias.alias_model_id.model, "vip.complaint")
