@@ -148,6 +148,7 @@ class VipComplaint(models.Model):
         tracking=True,
         index=True,
         copy=False,
+        group_expand="_group_expand_states",
     )
     response_sla_state = fields.Selection(
         SLA_STATES,
@@ -221,6 +222,14 @@ class VipComplaint(models.Model):
     # ------------------------------------------------------------------
     # compute
     # ------------------------------------------------------------------
+
+    def _group_expand_states(self, states, domain):
+        # kanban columns in workflow order, the open ones even when empty
+        return [
+            key
+            for key, _label in self._fields["state"].selection
+            if key in states or key in ("new", "in_progress", "waiting")
+        ]
 
     @api.depends("promise_ids")
     def _compute_promise_count(self):
