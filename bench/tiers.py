@@ -99,6 +99,18 @@ class Bench:
             f"Reusing {args.customers} customers and {args.invoices} invoices of "
             f"{args.database}"
         )
+        cr.execute(
+            """
+            CREATE TEMP TABLE bench_customer AS
+            SELECT substr(ref, 7)::int AS n, id AS partner_id
+              FROM res_partner WHERE ref LIKE 'BENCH-%%'
+            """
+        )
+        cr.execute("SELECT 1 FROM account_move WHERE name LIKE 'BENCH/CHG/%%' LIMIT 1")
+        if not cr.fetchone():  # the earlier run stopped before changing revenues
+            self.journal = self.sales_journal()
+            kinds = self.change_revenues()
+            self.say("  " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())))
         return None
 
     def prepare(self):
@@ -135,12 +147,7 @@ class Bench:
     # ------------------------------------------------------------------
     def generate(self):
         cr, args = self.cr, self.args
-        journal = self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
-        )
-        if not journal:
-            sys.exit("The main company has no sales journal (chart of accounts?)")
-        self.journal = journal
+        self.journal = journal = self.sales_journal()
         # customers: revenue profile drawn per customer
         bounds, cumulative = [], 0.0
         for share, low, high in PROFILES:
@@ -170,6 +177,7 @@ class Bench:
             """,
             [per, extra, base],
         )
+        cr.execute("ANALYZE bench_customer")
         cr.execute(
             """
             INSERT INTO res_partner (
@@ -244,6 +252,14 @@ class Bench:
         cr.execute("ANALYZE account_move")
         self.cr.commit()
 
+    def sales_journal(self):
+        journal = self.env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", self.company.id)], limit=1
+        )
+        if not journal:
+            sys.exit("The main company has no sales journal (chart of accounts?)")
+        return journal
+
     def print_tier_counts(self):
         self.cr.execute(
             """
@@ -276,6 +292,8 @@ class Bench:
             "UPDATE res_partner SET vip_since = vip_since - 400 "
             "WHERE vip_since IS NOT NULL"
         )
+        cr.execute("ANALYZE res_partner")
+        cr.execute("ANALYZE bench_customer")
         step = max(1, round(1 / self.args.changed))
         cr.execute(
             """
