@@ -44,8 +44,8 @@ def main():
     argparser.add_argument(
         "--repeat",
         type=int,
-        default=3,
-        help="runs of (a) and (b); the fastest counts (the machine is shared)",
+        default=5,
+        help="alternating runs of (a) and (b); the fastest of each counts",
     )
     argparser.add_argument(
         "--reuse",
@@ -82,8 +82,15 @@ class Bench:
     def run(self):
         initial = self.reuse() if self.args.reuse else self.prepare()
         candidates = self.count_candidates()
-        run_a = self.run_module()
-        run_b = self.run_sql()
+        # (a) and (b) alternate, so that both meet the same load of the machine
+        run_a = run_b = None
+        for _run in range(self.args.repeat):
+            measure = self.run_module()
+            if run_a is None or measure.seconds < run_a.seconds:
+                run_a, self.profile_a = measure, self.last_profile
+            measure = self.run_sql()
+            if run_b is None or measure.seconds < run_b.seconds:
+                run_b = measure
         run_c = self.run_naive()
         self.report(initial, candidates, run_a, run_b, run_c)
 
@@ -371,41 +378,37 @@ class Bench:
         return {names[k]: v for k, v in kinds.items()}
 
     def count_candidates(self):
-        revenues = self.partner_model._vip_window_revenue(self.company, self.today)
-        candidates = self.partner_model._vip_candidates(self.company, revenues)
+        model = self.partner_model
+        revenues = model._vip_window_revenue(self.company, self.today)
+        if hasattr(model, "_vip_candidate_rows"):
+            candidates = model._vip_candidate_rows(self.company, revenues)
+        else:  # before the evaluation read plain rows
+            candidates = model._vip_candidates(self.company, revenues)
         self.env.invalidate_all()
         return len(candidates)
 
     # ------------------------------------------------------------------
     # the three contenders, each on the same state
     # ------------------------------------------------------------------
-    def isolated(self, label, func, repeat=1, before_each=None):
-        """Run ``func`` ``repeat`` times, each in a savepoint rolled back afterwards
-        (ORM cache emptied before and after); return the fastest Measure, the result
-        of the last run and the index of the fastest run."""
-        self.say(f"Running {label}…")
-        best = None
-        for _run in range(repeat):
-            if before_each:
-                before_each()
-            self.env.invalidate_all()
-            self.cr.execute("SAVEPOINT bench_run")
-            with _common.Measure(self.cr) as measure:
-                result = func()
-                self.env.flush_all()
-                self.cr.precommit.run()  # mail tracking of ORM writes, as at commit
-                self.env.flush_all()
-            self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
-            self.cr.precommit.clear()
-            self.cr.postcommit.clear()
-            self.env.invalidate_all()
-            self.say(
-                f"  {measure.seconds:.2f} s ({measure.sql_seconds:.2f} s in SQL, "
-                f"{measure.queries} queries)"
-            )
-            if best is None or measure.seconds < best.seconds:
-                best, best_index = measure, _run
-        return best, result, best_index
+    def isolated(self, label, func):
+        """Run ``func`` in a savepoint rolled back afterwards (ORM cache emptied
+        before and after); return its Measure and result."""
+        self.env.invalidate_all()
+        self.cr.execute("SAVEPOINT bench_run")
+        with _common.Measure(self.cr) as measure:
+            result = func()
+            self.env.flush_all()
+            self.cr.precommit.run()  # mail tracking of ORM writes, as at commit
+            self.env.flush_all()
+        self.cr.execute("ROLLBACK TO SAVEPOINT bench_run")
+        self.cr.precommit.clear()
+        self.cr.postcommit.clear()
+        self.env.invalidate_all()
+        self.say(
+            f"{label}: {measure.seconds:.2f} s ({measure.sql_seconds:.2f} s in SQL, "
+            f"{measure.queries} queries)"
+        )
+        return measure, result
 
     def run_module(self):
         """(a) the module's daily evaluation, with a profile of its steps."""
@@ -418,6 +421,7 @@ class Bench:
         for name in (
             "_vip_window_revenue",
             "_vip_candidates",
+            "_vip_candidate_rows",
             "_vip_store_figures",
             "_vip_plan_tier_changes",
             "_vip_apply_tier_changes",
@@ -433,20 +437,12 @@ class Bench:
             self.env.flush_all()
             return {p.id: p.vip_tier_id.id for p in changed}
 
-        profiles = []
-
-        def new_profile():
-            profile.steps = {}
-            profiles.append(profile.steps)
-
         try:
-            measure, changed, best = self.isolated(
-                "(a) module evaluation", evaluate, self.args.repeat, new_profile
-            )
+            measure, changed = self.isolated("(a) module evaluation", evaluate)
         finally:
             profile.restore()
         self.changed_a = changed
-        self.profile_a = profiles[best]
+        self.last_profile = profile.steps
         return measure
 
     SQL_FLOOR = """
@@ -502,7 +498,7 @@ class Bench:
         """(b) target tiers computed and changed partners updated in ONE statement,
         with the same rules (hysteresis, grace, locks, home company)."""
         company = self.company
-        first = self.env["res.company"].search([], limit=1)
+        first = self.env["res.company"].search([], order="id", limit=1)
         params = {
             "company": company.id,
             "today": self.today,
@@ -515,9 +511,7 @@ class Bench:
             self.cr.execute(self.SQL_FLOOR, params)
             return dict(self.cr.fetchall())
 
-        measure, changed, _best = self.isolated(
-            "(b) one SQL statement", statement, self.args.repeat
-        )
+        measure, changed = self.isolated("(b) one SQL statement", statement)
         self.changed_b = changed
         return measure
 
@@ -573,7 +567,7 @@ class Bench:
                 changed[partner.id] = target.id
             return changed
 
-        measure, changed, _best = self.isolated(
+        measure, changed = self.isolated(
             f"(c) naive ORM loop on {len(sample_ids)} partners", loop
         )
         self.changed_c = changed
@@ -616,8 +610,8 @@ class Bench:
 
         print()
         print(
-            f"(a) and (b): fastest of {args.repeat} runs; (c): one run on "
-            f"{sample} partners"
+            f"(a) and (b): fastest of {args.repeat} alternating runs; (c): one run "
+            f"on {sample} partners"
         )
         print(
             f"VIP tier evaluation — {args.customers:,} customers, "
