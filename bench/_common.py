@@ -56,11 +56,13 @@ def odoo_env(args):
 
 
 class Measure:
-    """Wall time, SQL time and query count of a block (``with Measure() as m``)."""
+    """Wall time, SQL time (waiting for PostgreSQL), CPU time of this process and
+    query count of a block (``with Measure(cr) as m``). On a loaded machine the CPU
+    time of the Python side varies less than the wall time."""
 
     def __init__(self, cr):
         self.cr = cr
-        self.seconds = self.sql_seconds = 0.0
+        self.seconds = self.sql_seconds = self.cpu_seconds = 0.0
         self.queries = 0
 
     def __enter__(self):
@@ -68,11 +70,13 @@ class Measure:
         self._thread_time = getattr(thread, "query_time", None)
         thread.query_time = 0.0
         self._count = self.cr.sql_log_count
+        self._cpu = time.process_time()
         self._start = time.perf_counter()
         return self
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self._start
+        self.cpu_seconds = time.process_time() - self._cpu
         self.queries = self.cr.sql_log_count - self._count
         thread = threading.current_thread()
         self.sql_seconds = thread.query_time
@@ -102,11 +106,12 @@ class StepTimer:
         def wrapper(*args, **kwargs):
             with Measure(timer.cr) as measure:
                 result = original(*args, **kwargs)
-            step = timer.steps.setdefault(label, [0.0, 0.0, 0, 0])
+            step = timer.steps.setdefault(label, [0.0, 0.0, 0.0, 0, 0])
             step[0] += measure.seconds
             step[1] += measure.sql_seconds
-            step[2] += measure.queries
-            step[3] += 1
+            step[2] += measure.cpu_seconds
+            step[3] += measure.queries
+            step[4] += 1
             return result
 
         self._patched.append((owner, name, owner.__dict__.get(name)))

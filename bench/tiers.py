@@ -406,7 +406,7 @@ class Bench:
         self.env.invalidate_all()
         self.say(
             f"{label}: {measure.seconds:.2f} s ({measure.sql_seconds:.2f} s in SQL, "
-            f"{measure.queries} queries)"
+            f"{measure.cpu_seconds:.2f} s Python CPU, {measure.queries} queries)"
         )
         return measure, result
 
@@ -579,7 +579,6 @@ class Bench:
         args = self.args
         sample = self.sample_size
         per_a = run_a.seconds / candidates
-        per_b = run_b.seconds / candidates
         per_c = run_c.seconds / sample
         a_over_b = run_a.seconds / run_b.seconds
         c_over_a = per_c / per_a
@@ -594,82 +593,45 @@ class Bench:
         def us(seconds):
             return f"{seconds * 1e6:,.1f}"
 
-        initial_row = []
-        if initial:
-            initial_row.append(
-                [
-                    "initial evaluation (module)",
-                    candidates,
-                    f"{initial.seconds:.2f}",
-                    f"{initial.sql_seconds:.2f}",
-                    initial.queries,
-                    us(initial.seconds / candidates),
-                    "all",
-                ]
-            )
+        def row(label, partners, measure, changes, per=None):
+            per = measure.seconds / partners if per is None else per
+            return [
+                label,
+                partners,
+                f"{measure.seconds:.2f}",
+                f"{measure.sql_seconds:.2f}",
+                f"{measure.cpu_seconds:.2f}",
+                measure.queries,
+                us(per),
+                changes,
+            ]
 
+        rows = []
+        if initial:
+            rows.append(row("initial evaluation (module)", candidates, initial, "all"))
+        rows += [
+            row("(a) module daily evaluation", candidates, run_a, len(self.changed_a)),
+            row(
+                "(b) one SQL statement (floor)", candidates, run_b, len(self.changed_b)
+            ),
+            row("(c) naive ORM loop (sample)", sample, run_c, len(self.changed_c)),
+            ["(c) extrapolated to all", candidates, f"{per_c * candidates:.1f}"]
+            + [""] * 3
+            + [us(per_c), ""],
+        ]
         print()
         print(
             f"(a) and (b): fastest of {args.repeat} alternating runs; (c): one run "
-            f"on {sample} partners"
+            f"on {sample} partners. SQL s: waiting for PostgreSQL; py CPU s: CPU "
+            "time of the Odoo process"
         )
         print(
             f"VIP tier evaluation — {args.customers:,} customers, "
             f"{args.invoices:,} invoices, {candidates:,} evaluated, "
             f"{len(self.changed_a):,} tier changes"
         )
-        print(
-            _common.table(
-                [
-                    "run",
-                    "partners",
-                    "seconds",
-                    "SQL s",
-                    "queries",
-                    "µs/partner",
-                    "changes",
-                ],
-                [
-                    *initial_row,
-                    [
-                        "(a) module daily evaluation",
-                        candidates,
-                        f"{run_a.seconds:.2f}",
-                        f"{run_a.sql_seconds:.2f}",
-                        run_a.queries,
-                        us(per_a),
-                        len(self.changed_a),
-                    ],
-                    [
-                        "(b) one SQL statement (floor)",
-                        candidates,
-                        f"{run_b.seconds:.2f}",
-                        f"{run_b.sql_seconds:.2f}",
-                        run_b.queries,
-                        us(per_b),
-                        len(self.changed_b),
-                    ],
-                    [
-                        "(c) naive ORM loop (sample)",
-                        sample,
-                        f"{run_c.seconds:.2f}",
-                        f"{run_c.sql_seconds:.2f}",
-                        run_c.queries,
-                        us(per_c),
-                        len(self.changed_c),
-                    ],
-                    [
-                        "(c) extrapolated to all",
-                        candidates,
-                        f"{per_c * candidates:.1f}",
-                        "",
-                        "",
-                        us(per_c),
-                        "",
-                    ],
-                ],
-            )
-        )
+        headers = ["run", "partners", "seconds", "SQL s", "py CPU s", "queries"]
+        print(_common.table([*headers, "µs/partner", "changes"], rows))
         print()
         verdict = {True: "OK", False: "MISSED"}
         print(
@@ -703,13 +665,14 @@ class Bench:
         print()
         print("(a) by step (cumulated; nested steps are included in their caller):")
         rows = []
-        for label, (seconds, sql_seconds, queries, calls) in self.profile_a.items():
+        for label, (seconds, sql, cpu, queries, calls) in self.profile_a.items():
             rows.append(
                 [
                     label,
                     calls,
                     f"{seconds:.3f}",
-                    f"{sql_seconds:.3f}",
+                    f"{sql:.3f}",
+                    f"{cpu:.3f}",
                     queries,
                     f"{seconds / run_a.seconds:.0%}",
                 ]
@@ -720,15 +683,13 @@ class Bench:
                 1,
                 f"{run_a.seconds:.3f}",
                 f"{run_a.sql_seconds:.3f}",
+                f"{run_a.cpu_seconds:.3f}",
                 run_a.queries,
                 "100%",
             ]
         )
-        print(
-            _common.table(
-                ["step", "calls", "seconds", "SQL s", "queries", "share"], rows
-            )
-        )
+        headers = ["step", "calls", "seconds", "SQL s", "py CPU s", "queries", "share"]
+        print(_common.table(headers, rows))
         sys.stdout.flush()
 
     @staticmethod
