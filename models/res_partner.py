@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +24,8 @@ VIP_COMMERCIAL_FIELDS = [
     "vip_referred_by_id",
 ]
 VIP_COMPLAINT_OPEN_STATES = ("new", "in_progress", "waiting")
+# Partners whose tier change is written (and committed by the cron) at once.
+VIP_EVALUATION_BATCH = 1000
 # Share of the window revenue closing classes A and B (the rest is C).
 PARETO_LIMITS = (("a", 0.80), ("b", 0.95))
 
@@ -443,13 +445,16 @@ class ResPartner(models.Model):
         changed = self.browse()
         remaining = sum(len(partners) for partners in plan.values())
         for (tier, reason), partners in plan.items():
-            partners._vip_set_tier(tier, reason, revenues, today)
-            changed |= partners
-            remaining -= len(partners)
-            if commit and not self.env["ir.cron"]._commit_progress(
-                len(partners), remaining=remaining
-            ):
-                break
+            # bounded batches: the first evaluation may move 100k customers at once
+            for ids in split_every(VIP_EVALUATION_BATCH, partners.ids):
+                batch = self.browse(ids)
+                batch._vip_set_tier(tier, reason, revenues, today)
+                changed |= batch
+                remaining -= len(batch)
+                if commit and not self.env["ir.cron"]._commit_progress(
+                    len(batch), remaining=remaining
+                ):
+                    return changed
         return changed
 
     def _vip_set_tier(self, tier, reason, revenues, today):
