@@ -7,7 +7,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -24,6 +24,8 @@ VIP_COMMERCIAL_FIELDS = [
     "vip_referred_by_id",
 ]
 VIP_COMPLAINT_OPEN_STATES = ("new", "in_progress", "waiting")
+# Partners whose tier change is written (and committed by the cron) at once.
+VIP_EVALUATION_BATCH = 1000
 # Share of the window revenue closing classes A and B (the rest is C).
 PARETO_LIMITS = (("a", 0.80), ("b", 0.95))
 
@@ -34,12 +36,21 @@ def pareto_classes(revenues):
     total = sum(amount for amount in revenues.values() if amount > 0)
     classes = {}
     cumulative = 0.0
-    ranked = sorted(revenues.items(), key=lambda item: (-item[1], item[0]))
-    for partner_id, amount in ranked:
+    # highest revenue first, ties by id (stable sort on the ids sorted first)
+    ranked = sorted(sorted(revenues), key=revenues.__getitem__, reverse=True)
+    # the share before a customer only grows down the ranking, so does its class
+    limit_index, last_index = 0, len(PARETO_LIMITS)
+    for partner_id in ranked:
+        amount = revenues[partner_id]
         share_before = cumulative / total if total > 0 and amount > 0 else 1.0
-        cumulative += max(amount, 0.0)
-        classes[partner_id] = next(
-            (name for name, limit in PARETO_LIMITS if share_before < limit), "c"
+        if amount > 0:
+            cumulative += amount
+        while (
+            limit_index < last_index and share_before >= (PARETO_LIMITS[limit_index][1])
+        ):
+            limit_index += 1
+        classes[partner_id] = (
+            PARETO_LIMITS[limit_index][0] if limit_index < last_index else "c"
         )
     return classes
 
@@ -291,22 +302,25 @@ class ResPartner(models.Model):
         """{commercial partner id: posted invoices minus refunds, untaxed, company
         currency} over the window, in one grouped query."""
         date_from = today - relativedelta(months=company.vip_window_months)
-        groups = (
-            self.env["account.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "posted"),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                    ("invoice_date", ">", date_from),
-                    ("invoice_date", "<=", today),
-                ],
-                ["commercial_partner_id"],
-                ["amount_untaxed_signed:sum"],
-            )
+        moves = self.env["account.move"].sudo()
+        moves.flush_model(["commercial_partner_id", "amount_untaxed_signed"])
+        query = moves._search(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("invoice_date", ">", date_from),
+                ("invoice_date", "<=", today),
+                ("commercial_partner_id", "!=", False),
+            ]
         )
-        return {partner.id: amount for partner, amount in groups}
+        # plain (id, sum) rows: _read_group would build a record per customer
+        partner = SQL.identifier(query.table, "commercial_partner_id")
+        query.groupby = partner
+        amount = SQL.identifier(query.table, "amount_untaxed_signed")
+        return dict(
+            self.env.execute_query(query.select(partner, SQL("SUM(%s)", amount)))
+        )
 
     @api.model
     def _vip_candidate_rows(self, company, revenues, partners=None):
@@ -363,7 +377,9 @@ class ResPartner(models.Model):
         for partner_id, _tier, _locked, _until, _since, stored, pareto in rows:
             revenue = revenues.get(partner_id, 0.0)
             new_class = classes.get(partner_id, "c")
-            if pareto != new_class or currency.compare_amounts(stored or 0.0, revenue):
+            if pareto != new_class or (
+                stored != revenue and currency.compare_amounts(stored or 0.0, revenue)
+            ):
                 changed.append((partner_id, revenue, new_class))
         if not changed:
             return
@@ -429,13 +445,16 @@ class ResPartner(models.Model):
         changed = self.browse()
         remaining = sum(len(partners) for partners in plan.values())
         for (tier, reason), partners in plan.items():
-            partners._vip_set_tier(tier, reason, revenues, today)
-            changed |= partners
-            remaining -= len(partners)
-            if commit and not self.env["ir.cron"]._commit_progress(
-                len(partners), remaining=remaining
-            ):
-                break
+            # bounded batches: the first evaluation may move 100k customers at once
+            for ids in split_every(VIP_EVALUATION_BATCH, partners.ids):
+                batch = self.browse(ids)
+                batch._vip_set_tier(tier, reason, revenues, today)
+                changed |= batch
+                remaining -= len(batch)
+                if commit and not self.env["ir.cron"]._commit_progress(
+                    len(batch), remaining=remaining
+                ):
+                    return changed
         return changed
 
     def _vip_set_tier(self, tier, reason, revenues, today):
@@ -478,20 +497,21 @@ class ResPartner(models.Model):
             ._description_selection(self.env)
         )
         none = self.env._("no tier")
+        # translated once: the notes of a batch share the language and the currency
+        note = Markup(
+            self.env._(
+                "VIP tier: %(old)s → <b>%(new)s</b> (%(reason)s), revenue in "
+                "window %(revenue)s."
+            )
+        )
+        currency = self.env.company.currency_id  # every partner's vip_currency_id
         bodies = {}
         for partner in self:
-            bodies[partner.id] = Markup(
-                self.env._(
-                    "VIP tier: %(old)s → <b>%(new)s</b> (%(reason)s), revenue in "
-                    "window %(revenue)s."
-                )
-            ) % {
+            bodies[partner.id] = note % {
                 "old": old_tiers[partner.id].name or none,
                 "new": tier.name or none,
                 "reason": labels[reason],
-                "revenue": partner.vip_currency_id.format(
-                    revenues.get(partner.id, 0.0)
-                ),
+                "revenue": currency.format(revenues.get(partner.id, 0.0)),
             }
         self.sudo()._message_log_batch(bodies=bodies)
 

@@ -1,4 +1,5 @@
 import logging
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
@@ -7,6 +8,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.partner_vip_care.models import res_partner as res_partner_module
 from odoo.addons.partner_vip_care.models.res_partner import pareto_classes
 
 from .common import VipCareCommon
@@ -293,6 +295,29 @@ class TestTierEvaluation(VipTierCommon):
         with self.enter_registry_test_mode():
             cron.method_direct_trigger()
         self.assertEqual(len(customers.vip_tier_history_ids), 2)
+
+    def test_cron_commits_bounded_batches(self):
+        customers = self._customers(*[f"batch{i}" for i in range(5)])
+        self._invoices([(customer, 2000, 1) for customer in customers])
+        cron = self.env.ref("partner_vip_care.ir_cron_vip_evaluate_tiers")
+        IrCron = self.registry["ir.cron"]
+        commit_progress = IrCron._commit_progress
+        progress = []
+
+        def spy(cron_self, processed=0, **kwargs):
+            progress.append((processed, kwargs.get("remaining")))
+            return commit_progress(cron_self, processed, **kwargs)
+
+        with (
+            patch.object(res_partner_module, "VIP_EVALUATION_BATCH", 2),
+            patch.object(IrCron, "_commit_progress", spy),
+            self.enter_registry_test_mode(),
+        ):
+            cron.method_direct_trigger()
+        customers.invalidate_recordset()
+        self.assertEqual(customers.vip_tier_id, self.silver)
+        self.assertEqual(len(customers.vip_tier_history_ids), 5)
+        self.assertEqual(progress, [(2, 3), (2, 1), (1, 0)])
 
     def test_pricelist_applied_on_tier_change(self):
         pricelist = self.env["product.pricelist"].create({"name": "Gold prices"})
