@@ -102,3 +102,20 @@ class ResCompany(models.Model):
                     "resolution time at least as long."
                 )
             )
+
+    def _vip_managers(self):
+        """Active internal VIP managers of these companies, oldest first: who approves,
+        follows up and receives escalations when nobody is named."""
+        group = self.env.ref("partner_vip_care.group_vip_manager")
+        return (
+            self.env["res.users"]
+            .sudo()
+            .search(
+                [
+                    ("all_group_ids", "in", group.id),
+                    ("company_ids", "in", self.ids),
+                    ("share", "=", False),
+                ],
+                order="id",
+            )
+        )

@@ -843,20 +843,7 @@ class ResPartner(models.Model):
         else its first VIP manager (empty when there is none)."""
         if company.vip_escalation_user_id.active:
             return company.vip_escalation_user_id
-        group = self.env.ref("partner_vip_care.group_vip_manager")
-        return (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("all_group_ids", "in", group.id),
-                    ("company_ids", "in", company.id),
-                    ("share", "=", False),
-                ],
-                order="id",
-                limit=1,
-            )
-        )
+        return company._vip_managers()[:1]
 
     # ------------------------------------------------------------------
     # Meetings and suggestions (smart buttons)

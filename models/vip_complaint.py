@@ -896,15 +896,7 @@ class VipComplaint(models.Model):
         """Active VIP managers of the complaint's company (cached per company)."""
         company = self.company_id
         if company not in cache:
-            group = self.env.ref("partner_vip_care.group_vip_manager")
-            cache[company] = self.env["res.users"].search(
-                [
-                    ("all_group_ids", "in", group.id),
-                    ("company_ids", "in", company.id),
-                    ("share", "=", False),
-                ],
-                order="id",
-            )
+            cache[company] = company._vip_managers().sudo(False)
         return cache[company]
 
     def _vip_check_sla(self, now=None):

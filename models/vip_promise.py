@@ -580,20 +580,7 @@ class VipPromise(models.Model):
         """{promise: the manager who approves or follows it up}, in one search: the
         company's escalation contact when a VIP manager, else the first VIP manager
         of the company; never the promiser."""
-        group = self.env.ref("partner_vip_care.group_vip_manager")
-        managers = (
-            self.env["res.users"]
-            .sudo()
-            .search(
-                [
-                    ("all_group_ids", "in", group.ids),
-                    ("share", "=", False),
-                    ("company_ids", "in", self.company_id.ids),
-                    ("id", "!=", self.env.ref("base.user_root").id),
-                ],
-                order="id",
-            )
-        )
+        managers = self.company_id._vip_managers() - self.env.ref("base.user_root")
         result = {}
         for promise in self:
             escalation = promise.company_id.vip_escalation_user_id

@@ -1,2 +1,3 @@
 from . import vip_promise_report
 from . import vip_suggestion_report
+from . import vip_complaint_report

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 
-from .vip_complaint import SLA_STATES
-from .vip_sla_policy import SEVERITIES
+from ..models.vip_complaint import SLA_STATES
+from ..models.vip_sla_policy import SEVERITIES
 
 
 class VipComplaintReport(models.Model):
