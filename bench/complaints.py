@@ -14,10 +14,11 @@ Usage: see bench/README.md ("complaints"); standalone:
 """
 
 import argparse
-import contextlib
 import os
 import threading
 import time
+
+from _common import odoo_env
 
 CUSTOMERS = 500
 
@@ -41,36 +42,6 @@ def parse_args():
     if args.due > args.complaints:
         parser.error("--due cannot exceed --complaints")
     return args
-
-
-@contextlib.contextmanager
-def odoo_env(args):
-    """Superuser environment on the database, rolled back at the end (the same
-    sequence as odoo-bin shell)."""
-    import odoo
-    from odoo import api
-    from odoo.modules.registry import Registry
-    from odoo.tools import config
-
-    config.parse_config(
-        [
-            f"--database={args.database}",
-            f"--addons-path={args.addons_path}",
-            f"--log-level={args.log_level}",
-            "--max-cron-threads=0",
-            "--no-http",
-        ],
-        setup_logging=True,
-    )
-    threading.current_thread().dbname = args.database
-    registry = Registry(args.database)
-    with registry.cursor() as cr:
-        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env = env(context=env["res.users"].context_get())
-        try:
-            yield env
-        finally:
-            cr.rollback()
 
 
 class Measure:
