@@ -18,6 +18,7 @@ class CalendarEvent(models.Model):
 
     def _vip_update_meetings(self):
         """An event moved in the calendar moves its planned meeting."""
+        # sudo: whoever moved the event may not read the meeting; only its dates follow
         meetings = (
             self.env["vip.meeting"]
             .sudo()

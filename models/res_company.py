@@ -107,6 +107,7 @@ class ResCompany(models.Model):
         """Active internal VIP managers of these companies, oldest first: who approves,
         follows up and receives escalations when nobody is named."""
         group = self.env.ref("partner_vip_care.group_vip_manager")
+        # sudo: users of the group, read whatever the caller's access to users
         return (
             self.env["res.users"]
             .sudo()

@@ -23,6 +23,10 @@ VIP_COMMERCIAL_FIELDS = [
     "vip_pareto_class",
     "vip_referred_by_id",
 ]
+# Only VIP managers set these by hand; the evaluation sets the tier in sudo.
+VIP_MANAGER_FIELDS = frozenset(
+    ("vip_tier_id", "vip_tier_locked", "vip_lock_reason", "vip_lock_until")
+)
 VIP_COMPLAINT_OPEN_STATES = ("new", "in_progress", "waiting")
 # Partners whose tier change is written (and committed by the cron) at once.
 VIP_EVALUATION_BATCH = 1000
@@ -56,7 +60,8 @@ def pareto_classes(revenues):
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    # the guard refuses direct writes of the evaluation's figures (vip_revenue…)
+    _inherit = ["res.partner", "vip.workflow.guard"]
 
     vip_tier_id = fields.Many2one(
         "vip.tier",
@@ -204,25 +209,37 @@ class ResPartner(models.Model):
                     self.env._("A customer cannot be referred by itself.")
                 )
 
-    def write(self, vals):
-        manual = {"vip_tier_id", "vip_tier_locked"} & vals.keys()
-        if self.env.context.get("vip_tier_evaluation") or not manual:
-            return super().write(vals)
-        commercial = self.filtered(lambda p: p.commercial_partner_id == p)
-        if not commercial:
-            return super().write(vals)
-        if not self.env.su and not self.env.user.has_group(
-            "partner_vip_care.group_vip_manager"
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(
+            VIP_MANAGER_FIELDS & vals.keys() for vals in vals_list
         ):
-            raise UserError(
-                self.env._("Only VIP Care managers can change or lock a VIP tier.")
-            )
+            self._vip_check_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        """A VIP manager's change of tier or lock is logged in the tier history.
+        Server code (the evaluation, Odoo's sync of commercial fields to contacts)
+        writes in superuser mode and keeps its own history."""
+        if self.env.su or not VIP_MANAGER_FIELDS & vals.keys():
+            return super().write(vals)
+        self._vip_check_manager()
+        commercial = self.filtered(lambda p: p.commercial_partner_id == p)
         before = {p.id: (p.vip_tier_id, p.vip_tier_locked) for p in commercial}
-        if "vip_tier_id" in vals:
-            vals = dict(vals, vip_since=fields.Date.context_today(self))
         result = super().write(vals)
+        if "vip_tier_id" in vals:
+            # sudo: the guarded "in tier since" follows the manager's change
+            commercial.sudo().write({"vip_since": fields.Date.context_today(self)})
         commercial._vip_log_manual_changes(before)
         return result
+
+    def _vip_check_manager(self):
+        if not self.env.user.has_group("partner_vip_care.group_vip_manager"):
+            raise UserError(
+                self.env._(
+                    "VIP Tier: only VIP Care managers can change or lock a VIP tier."
+                )
+            )
 
     def _vip_log_manual_changes(self, before):
         rows = []
@@ -239,6 +256,7 @@ class ResPartner(models.Model):
             if was_locked != partner.vip_tier_locked:
                 reason = "lock" if partner.vip_tier_locked else "unlock"
                 rows.append(dict(base, reason=reason, note=partner.vip_lock_reason))
+        # sudo: the history is append-only, written by server code only
         self.env["vip.tier.history"].sudo().create(rows)
 
     # ------------------------------------------------------------------
@@ -278,6 +296,7 @@ class ResPartner(models.Model):
         company is the current one) from invoiced revenue; return the partners whose
         tier changed. With ``commit`` (the cron), commit after each batch."""
         company = self.env.company
+        # sudo: the company's whole ladder, whoever asks for the evaluation
         tiers = (
             self.env["vip.tier"]
             .sudo()
@@ -302,6 +321,7 @@ class ResPartner(models.Model):
         """{commercial partner id: posted invoices minus refunds, untaxed, company
         currency} over the window, in one grouped query."""
         date_from = today - relativedelta(months=company.vip_window_months)
+        # sudo: revenue of every invoice, also those the caller may not read
         moves = self.env["account.move"].sudo()
         moves.flush_model(["commercial_partner_id", "amount_untaxed_signed"])
         query = moves._search(
@@ -333,6 +353,7 @@ class ResPartner(models.Model):
         if partners is not None:
             domain = [("id", "in", partners.ids), *commercial]
         else:
+            # sudo: archived tiers too, whoever asks for the evaluation
             all_tiers = (
                 self.env["vip.tier"]
                 .sudo()
@@ -340,6 +361,7 @@ class ResPartner(models.Model):
                 .search([("company_id", "=", company.id)])
             )
             shared_home = [("user_id.company_id", "=", company.id)]
+            # sudo: the main company, also outside the caller's companies
             main = self.env["res.company"].sudo().search([], order="id", limit=1)
             if company == main:
                 shared_home = ["|", ("user_id", "=", False), *shared_home]
@@ -364,6 +386,7 @@ class ResPartner(models.Model):
             "vip_pareto_class",
         ]
         self.flush_model(columns[1:])
+        # sudo: every customer of the company, whoever asks for the evaluation
         query = self.sudo()._search(domain)
         return self.env.execute_query(
             query.select(*(SQL.identifier(query.table, column) for column in columns))
@@ -406,6 +429,7 @@ class ResPartner(models.Model):
         ladder = [(t, t.id, t.level, t.qualify_amount, t.retain_amount) for t in tiers]
         held = {t.id: (t.level, t.retain_amount) for t in tiers}
         grace = self.env.company.vip_downgrade_grace_days
+        # sudo: levels of the customers' current tiers, archived ones included
         Tier = self.env["vip.tier"].sudo().with_context(active_test=False)
         levels = {t.id: t.level for t in Tier.browse({row[1] for row in rows} - {None})}
         plan = defaultdict(list)
@@ -435,9 +459,8 @@ class ResPartner(models.Model):
         if not self:
             return
         before = {p.id: (p.vip_tier_id, p.vip_tier_locked) for p in self}
-        self.with_context(vip_tier_evaluation=True).write(
-            {"vip_tier_locked": False, "vip_lock_until": False}
-        )
+        # sudo: the evaluation releases the lock, not the user who triggered it
+        self.sudo().write({"vip_tier_locked": False, "vip_lock_until": False})
         self._vip_log_manual_changes(before)
 
     @api.model
@@ -460,9 +483,11 @@ class ResPartner(models.Model):
     def _vip_set_tier(self, tier, reason, revenues, today):
         company = self.env.company
         old_tiers = {partner.id: partner.vip_tier_id for partner in self}
-        self.sudo().with_context(vip_tier_evaluation=True, mail_notrack=True).write(
+        # sudo: the evaluation's own write (no manager check, no manual history)
+        self.sudo().with_context(mail_notrack=True).write(
             {"vip_tier_id": tier.id, "vip_since": today if tier else False}
         )
+        # sudo: the history is append-only, written by server code only
         self.env["vip.tier.history"].sudo().create(
             [
                 {
@@ -480,6 +505,7 @@ class ResPartner(models.Model):
         )
         self._vip_log_tier_notes(old_tiers, tier, reason, revenues)
         if tier.pricelist_id:
+            # sudo: the pricelist property is the evaluation's, not the caller's
             self.sudo().with_company(company).write(
                 {"specific_property_product_pricelist": tier.pricelist_id.id}
             )
@@ -488,6 +514,7 @@ class ResPartner(models.Model):
                 "partner_vip_care.mail_template_vip_upgrade", raise_if_not_found=False
             )
             if template:
+                # sudo: the upgrade mail goes out on the company's behalf
                 template.sudo().send_mail_batch(self.filtered("email").ids)
 
     def _vip_log_tier_notes(self, old_tiers, tier, reason, revenues):
@@ -513,6 +540,7 @@ class ResPartner(models.Model):
                 "reason": labels[reason],
                 "revenue": currency.format(revenues.get(partner.id, 0.0)),
             }
+        # sudo: the evaluation's note, also on customers the caller may not edit
         self.sudo()._message_log_batch(bodies=bodies)
 
     # ------------------------------------------------------------------
@@ -756,6 +784,7 @@ class ResPartner(models.Model):
         its first VIP manager. A customer with an open reminder of that kind is
         skipped, so that running twice plans nothing new; with ``commit`` (the
         cron), progress is committed after each batch. Returns the reminders."""
+        # sudo: the planner sees every customer due, whoever runs it
         Partner = self.sudo()
         today = fields.Date.context_today(self)
         kinds = {
@@ -770,6 +799,7 @@ class ResPartner(models.Model):
                 ),
             ),
         }
+        # sudo: the companies that have tiers, whoever runs the planner
         companies = self.env["vip.tier"].sudo().search([]).company_id
         todo = []
         for company in companies:
@@ -835,6 +865,7 @@ class ResPartner(models.Model):
                     "note": activity_type.default_note,
                 }
             )
+        # sudo: reminders assigned to salespeople and managers, not the caller
         return self.env["mail.activity"].sudo().create(vals_list)
 
     @api.model

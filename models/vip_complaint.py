@@ -34,9 +34,14 @@ class VipComplaint(models.Model):
         "rating.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "vip.workflow.guard",
     ]
     _order = "is_vip desc, next_deadline, id desc"
     _primary_email = "email_from"
+    _vip_workflow_fields = ("state",)
+    # the reference comes from the sequence; the reception time may be given when
+    # a call is logged after it came in, but never in the future
+    _vip_create_fields = ("name", "received_on")
 
     name = fields.Char(
         "Reference", required=True, readonly=True, copy=False, default="New", index=True
@@ -355,7 +360,8 @@ class VipComplaint(models.Model):
             if not vals.get("partner_id") and vals.get("email_from"):
                 partner = self._vip_find_partner_by_email(vals["email_from"])
                 vals["partner_id"] = partner.id or False
-            if vals.get("name", "New") == "New":
+            self._vip_check_received_on(vals)
+            if not self.env.su or vals.get("name", "New") == "New":
                 vals["name"] = (
                     self.env["ir.sequence"]
                     .with_company(company)
@@ -383,6 +389,18 @@ class VipComplaint(models.Model):
             )
             untouched._sla_start(with_tier="partner_id" in vals)
         return res
+
+    @api.model
+    def _vip_check_received_on(self, vals):
+        received = fields.Datetime.to_datetime(vals.get("received_on"))
+        if received and received > fields.Datetime.now() + timedelta(minutes=5):
+            raise UserError(
+                self.env._(
+                    "Received on: %(date)s is in the future; a complaint is "
+                    "recorded when it has been received.",
+                    date=format_datetime(self.env, received),
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_acknowledged(self):
@@ -414,14 +432,18 @@ class VipComplaint(models.Model):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-        self.filtered(lambda c: c.state == "new").write({"state": "in_progress"})
+        self.filtered(lambda c: c.state == "new")._vip_workflow_write(
+            {"state": "in_progress"}
+        )
         for complaint in self.filtered(lambda c: not c.user_id):
             complaint.user_id = self.env.user
         return True
 
     def action_start(self):
         self._check_state(("new", "in_progress"), self.env._("start"))
-        self.filtered(lambda c: c.state == "new").write({"state": "in_progress"})
+        self.filtered(lambda c: c.state == "new")._vip_workflow_write(
+            {"state": "in_progress"}
+        )
         for complaint in self.filtered(lambda c: not c.user_id):
             complaint.user_id = self.env.user
         return True
@@ -429,7 +451,9 @@ class VipComplaint(models.Model):
     def action_wait(self):
         """Waiting on the customer: the resolution clock pauses."""
         self._check_state(("new", "in_progress"), self.env._("wait on the customer"))
-        self.write({"state": "waiting", "waiting_since": fields.Datetime.now()})
+        self._vip_workflow_write(
+            {"state": "waiting", "waiting_since": fields.Datetime.now()}
+        )
         return True
 
     def action_resume(self):
@@ -437,7 +461,7 @@ class VipComplaint(models.Model):
         hours spent waiting."""
         self._check_state(("waiting",), self.env._("resume"))
         self._sla_end_pause(fields.Datetime.now())
-        self.write({"state": "in_progress"})
+        self._vip_workflow_write({"state": "in_progress"})
         return True
 
     def action_resolve(self, resolution=None):
@@ -448,17 +472,19 @@ class VipComplaint(models.Model):
         vals = {"state": "resolved", "resolved_on": now}
         if resolution:
             vals["resolution"] = resolution
-        self.write(vals)
+        self._vip_workflow_write(vals)
         for sla_state in ("met", "met_late"):
             self.filtered(
                 lambda c, s=sla_state: c._sla_result(c.resolution_deadline, now) == s
-            ).write({"resolution_sla_state": sla_state})
+            )._vip_workflow_write({"resolution_sla_state": sla_state})
         self._send_rating_request()
         return True
 
     def action_close(self):
         self._check_state(("resolved",), self.env._("close"))
-        self.write({"state": "closed", "closed_on": fields.Datetime.now()})
+        self._vip_workflow_write(
+            {"state": "closed", "closed_on": fields.Datetime.now()}
+        )
         return True
 
     def action_reopen(self):
@@ -481,7 +507,7 @@ class VipComplaint(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         for complaint in self:
-            complaint.write(
+            complaint._vip_workflow_write(
                 {
                     "state": "in_progress",
                     "resolved_on": False,
@@ -505,7 +531,7 @@ class VipComplaint(models.Model):
                 "target": "new",
                 "context": {"default_complaint_ids": self.ids},
             }
-        self.write(
+        self._vip_workflow_write(
             {
                 "state": "cancelled",
                 "cancel_reason": reason or False,
@@ -519,11 +545,30 @@ class VipComplaint(models.Model):
             )
         return True
 
+    def action_correct_sla(self, field_name=None, value=None, reason=None):
+        """Administrators: correct a wrong SLA result (a deadline, a state, the
+        escalation level), logged in the chatter with who and why. Without a
+        field, open the wizard asking for it."""
+        self.ensure_one()
+        Correction = self.env["vip.complaint.sla.correction"]
+        if field_name is None:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Correct SLA Result"),
+                "res_model": Correction._name,
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_complaint_id": self.id},
+            }
+        Correction._vip_apply(self, field_name, value, reason)
+        return True
+
     # ------------------------------------------------------------------
     # mail
     # ------------------------------------------------------------------
 
     @api.model
+    @api.private  # the mail gateway's entry, never an RPC client's
     def message_new(self, msg_dict, custom_values=None):
         """A mail to the complaints alias: a complaint for the customer matching the
         sender, acknowledged by e-mail with its reference and response deadline."""
@@ -732,7 +777,9 @@ class VipComplaint(models.Model):
             return
         if with_tier:
             for complaint in self:
-                complaint.tier_id = complaint.commercial_partner_id.vip_tier_id
+                complaint._vip_workflow_write(
+                    {"tier_id": complaint.commercial_partner_id.vip_tier_id.id}
+                )
         policies = self.env["vip.sla.policy"].search(
             [("company_id", "in", self.company_id.ids)]
         )
@@ -756,7 +803,7 @@ class VipComplaint(models.Model):
             ratio = company.vip_at_risk_ratio or 0.75
             start = complaint.received_on
             deadline = planner.plan(calendar, response, start)
-            complaint.write(
+            complaint._vip_workflow_write(
                 {
                     "sla_policy_id": policy.id,
                     "calendar_id": calendar.id,
@@ -780,7 +827,7 @@ class VipComplaint(models.Model):
             ratio = complaint.company_id.vip_at_risk_ratio or 0.75
             begin = start or complaint.received_on
             deadline = planner.plan(calendar, hours, begin)
-            complaint.write(
+            complaint._vip_workflow_write(
                 {
                     "resolution_risk_on": planner.plan(calendar, hours * ratio, begin),
                     "resolution_deadline": deadline,
@@ -816,11 +863,11 @@ class VipComplaint(models.Model):
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
-            complaint.write(vals)
+            complaint._vip_workflow_write(vals)
 
     def _sla_record_response(self, when):
         for complaint in self:
-            complaint.write(
+            complaint._vip_workflow_write(
                 {
                     "responded_on": when,
                     "response_sla_state": complaint._sla_result(
@@ -973,7 +1020,7 @@ class VipComplaint(models.Model):
                         }
                     )
             if vals:
-                complaint.write(vals)
+                complaint._vip_workflow_write(vals)
         if activities:
             self.env["mail.activity"].create(activities)
         if notes:

@@ -3,6 +3,7 @@ from odoo import api, fields, models
 
 class VipComplaintCategory(models.Model):
     _name = "vip.complaint.category"
+    _inherit = ["vip.workflow.guard"]
     _description = "Complaint Category"
     _order = "sequence, name, id"
 

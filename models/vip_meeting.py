@@ -21,7 +21,8 @@ EVENT_FIELDS = {
 class VipMeeting(models.Model):
     _name = "vip.meeting"
     _description = "VIP Customer Meeting"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "vip.workflow.guard"]
+    _vip_workflow_fields = ("state",)
     _order = "start desc, id desc"
 
     def _default_start(self):
@@ -239,7 +240,9 @@ class VipMeeting(models.Model):
                         state=meeting._state_label(),
                     )
                 )
-        self.filtered(lambda m: m.state == "draft").write({"state": "planned"})
+        self.filtered(lambda m: m.state == "draft")._vip_workflow_write(
+            {"state": "planned"}
+        )
         self._sync_calendar_event()
         return True
 
@@ -256,7 +259,7 @@ class VipMeeting(models.Model):
                         state=meeting._state_label(),
                     )
                 )
-        self.write({"state": "held"})
+        self._vip_workflow_write({"state": "held"})
         self.attendee_ids.filtered(lambda a: a.state == "accepted").write(
             {"state": "attended"}
         )
@@ -278,7 +281,7 @@ class VipMeeting(models.Model):
         self.attendee_ids.filtered(lambda a: a.state in ("invited", "accepted")).write(
             {"state": "absent"}
         )
-        self.write({"state": "closed"})
+        self._vip_workflow_write({"state": "closed"})
         self._plan_next_meetings()
         return True
 
@@ -292,8 +295,9 @@ class VipMeeting(models.Model):
                         state=meeting._state_label(),
                     )
                 )
+        # sudo: the organizer's calendar privacy must not stop the cancellation
         events = self.calendar_event_id.sudo()
-        self.write({"state": "cancelled"})
+        self._vip_workflow_write({"state": "cancelled"})
         template = self.env.ref(
             "calendar.calendar_template_delete_event", raise_if_not_found=False
         )
@@ -311,7 +315,7 @@ class VipMeeting(models.Model):
             raise UserError(
                 self.env._("Only a cancelled meeting can be reset to draft.")
             )
-        self.write({"state": "draft", "calendar_event_id": False})
+        self._vip_workflow_write({"state": "draft", "calendar_event_id": False})
         self.attendee_ids.write({"state": "invited"})
         return True
 
@@ -488,7 +492,9 @@ class VipMeeting(models.Model):
             else:
                 values.update(res_model_id=model, res_id=meeting.id)
                 event = events.create(values)
-                meeting.with_context(vip_meeting_sync=True).calendar_event_id = event
+                meeting.with_context(vip_meeting_sync=True)._vip_workflow_write(
+                    {"calendar_event_id": event.id}
+                )
             meeting.attendee_ids._push_state_to_calendar()
 
     def _plan_next_meetings(self):
@@ -521,7 +527,9 @@ class VipMeeting(models.Model):
             )
         if not vals_list:
             return self.browse()
-        next_meetings = self.create(vals_list)
+        self.check_access("create")
+        # sudo: the link to the previous meeting is the series', not the caller's
+        next_meetings = self.sudo().create(vals_list).sudo(False)
         next_meetings.action_plan()
         for meeting in next_meetings:
             meeting.previous_meeting_id.message_post(

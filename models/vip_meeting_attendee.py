@@ -17,6 +17,7 @@ ATTENDEE_TO_CALENDAR = {
 
 class VipMeetingAttendee(models.Model):
     _name = "vip.meeting.attendee"
+    _inherit = ["vip.workflow.guard"]
     _description = "VIP Meeting Attendee"
     _order = "meeting_id, id"
     _rec_name = "partner_id"
@@ -147,6 +148,7 @@ class VipMeetingAttendee(models.Model):
         )
         if not attendees:
             return
+        # sudo: invitations of the meeting's event, whoever owns the calendar
         invitations = (
             self.env["calendar.attendee"]
             .sudo()
@@ -175,6 +177,7 @@ class VipMeetingAttendee(models.Model):
         invitations = invitations.filtered(lambda i: i.state in CALENDAR_TO_ATTENDEE)
         if not invitations:
             return
+        # sudo: an answer given by the invitee updates the meeting it belongs to
         attendees = self.sudo().search(
             [
                 ("meeting_id.calendar_event_id", "in", invitations.event_id.ids),

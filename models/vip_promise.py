@@ -27,9 +27,11 @@ ACTIVITY_OVERDUE = "partner_vip_care.mail_activity_type_promise_overdue"
 class VipPromise(models.Model):
     _name = "vip.promise"
     _description = "VIP Promise"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "vip.workflow.guard"]
     _order = "deadline, id desc"
     _check_company_auto = True
+    _vip_workflow_fields = ("state",)
+    _vip_create_fields = ("name",)  # replaced by the sequence in create()
 
     def _default_currency_id(self):
         return self.env.company.currency_id
@@ -290,7 +292,8 @@ class VipPromise(models.Model):
             if "partner_id" not in vals and default_partner:
                 vals["partner_id"] = default_partner
             self._normalize_partner_vals(vals)
-            if not vals.get("name") or vals["name"] == self.env._("New"):
+            # the reference is the ledger's: only server code may bring its own
+            if not self.env.su or vals.get("name", "New") in ("New", self.env._("New")):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
@@ -387,7 +390,7 @@ class VipPromise(models.Model):
                 or promise.currency_id.is_zero(limit)
                 or promise.currency_id.compare_amounts(promise.value, limit) > 0
             )
-            promise.write(
+            promise._vip_workflow_write(
                 {
                     "state": "to_approve" if needs_approval else "open",
                     "tier_id": tier.id,
@@ -404,7 +407,7 @@ class VipPromise(models.Model):
         self._check_approval_rights()
         for promise in self:
             promise._check_state(("to_approve",), self.env._("approve"))
-        self.write(
+        self._vip_workflow_write(
             {
                 "state": "open",
                 "approver_id": self.env.user.id,
@@ -427,7 +430,7 @@ class VipPromise(models.Model):
         self._check_approval_rights(refuse=True)
         for promise in self:
             promise._check_state(("to_approve",), self.env._("refuse"))
-        self.write(
+        self._vip_workflow_write(
             {
                 "state": "draft",
                 "needs_approval": False,
@@ -444,7 +447,9 @@ class VipPromise(models.Model):
         done_date = fields.Date.to_date(done_date) or today
         for promise in self:
             promise._check_state(("open",), self.env._("mark kept"))
-        self.write({"state": "kept", "done_date": done_date, "outcome_note": note})
+        self._vip_workflow_write(
+            {"state": "kept", "done_date": done_date, "outcome_note": note}
+        )
         self._close_reminder_activities()
         if note:
             self._post_reason(self.env._("Kept:"), note)
@@ -455,7 +460,7 @@ class VipPromise(models.Model):
             return self._wizard_action("broken")
         for promise in self:
             promise._check_state(("open",), self.env._("mark broken"))
-        self.write(
+        self._vip_workflow_write(
             {
                 "state": "broken",
                 "done_date": fields.Date.context_today(self),
@@ -471,7 +476,7 @@ class VipPromise(models.Model):
             return self._wizard_action("cancel")
         for promise in self:
             promise._check_state(("draft", *OPEN_STATES), self.env._("cancel"))
-        self.write({"state": "cancelled", "outcome_note": reason})
+        self._vip_workflow_write({"state": "cancelled", "outcome_note": reason})
         self._close_reminder_activities()
         self.activity_unlink([ACTIVITY_APPROVAL])
         self._post_reason(self.env._("Cancelled:"), reason)
@@ -482,7 +487,8 @@ class VipPromise(models.Model):
         by ``supersedes_id``, to correct what the ledger freezes."""
         self.ensure_one()
         self._check_state(OPEN_STATES, self.env._("supersede"))
-        new = self.copy({"supersedes_id": self.id, "user_id": self.user_id.id})
+        new = self.copy({"user_id": self.user_id.id})
+        new._vip_workflow_write({"supersedes_id": self.id})
         self.action_cancel(
             reason=self.env._("Superseded by %(new)s.", new=new.name),
         )
@@ -536,7 +542,7 @@ class VipPromise(models.Model):
             )
         if refuse or self.env.uid == SUPERUSER_ID:
             return
-        own = self.filtered(lambda p: p.user_id == self.env.user)
+        own = self.filtered(lambda p: self.env.user in (p.user_id | p.create_uid))
         if own:
             raise AccessError(
                 self.env._(
@@ -574,6 +580,7 @@ class VipPromise(models.Model):
             )
 
     def _close_reminder_activities(self):
+        # sudo: the reminders are assigned to the promiser and managers, not the caller
         self.sudo().activity_unlink([ACTIVITY_REMINDER, ACTIVITY_OVERDUE])
 
     def _vip_managers(self):
@@ -602,6 +609,7 @@ class VipPromise(models.Model):
             manager = managers[promise]
             if not manager:
                 continue
+            # sudo: the approver may be outside the caller's companies
             promise.sudo().activity_schedule(
                 ACTIVITY_APPROVAL,
                 date_deadline=fields.Date.context_today(promise),
@@ -663,6 +671,7 @@ class VipPromise(models.Model):
                 "<=",
                 today + timedelta(days=company.vip_promise_reminder_days),
             )
+            # sudo: every company's reminder days, whoever runs the job
             for company in self.env["res.company"].sudo().search([])
         ]
         return Domain(
@@ -713,6 +722,7 @@ class VipPromise(models.Model):
                 dict(base, user_id=user.id, date_deadline=today, summary=summary)
                 for user in users
             ]
+        # sudo: activities for other users; the flag is the job's own bookkeeping
         self.env["mail.activity"].sudo().create(vals_list)
         flag = "overdue_notified" if kind == "overdue" else "reminder_sent"
         self.sudo().write({flag: True})

@@ -11,6 +11,7 @@ SEVERITIES = [
 
 class VipSlaPolicy(models.Model):
     _name = "vip.sla.policy"
+    _inherit = ["vip.workflow.guard"]
     _description = "Complaint SLA Policy"
     _order = "company_id, sequence, id"
 

@@ -10,7 +10,8 @@ ADOPTED_STATES = ("accepted", "implemented")
 class VipSuggestion(models.Model):
     _name = "vip.suggestion"
     _description = "VIP Customer Suggestion"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "vip.workflow.guard"]
+    _vip_workflow_fields = ("state",)
     _order = "id desc"
 
     name = fields.Char("Title", required=True, tracking=True)
@@ -236,7 +237,7 @@ class VipSuggestion(models.Model):
 
     def action_review(self):
         self._check_state(("new",), self.env._("put in review"))
-        self.write({"state": "review"})
+        self._vip_workflow_write({"state": "review"})
         return True
 
     def action_accept(self, note=None):
@@ -276,7 +277,7 @@ class VipSuggestion(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=recipients.ids,
             )
-        self.write({"response_sent_on": fields.Datetime.now()})
+        self._vip_workflow_write({"response_sent_on": fields.Datetime.now()})
         return True
 
     def action_merge_into(self, target):
@@ -308,7 +309,7 @@ class VipSuggestion(models.Model):
             self.partner_id | self.supporter_ids | target.supporter_ids
         ).filtered(lambda p: p.commercial_partner_id != target.commercial_partner_id)
         target.supporter_ids = [Command.set(supporters.ids)]
-        self.write({"merged_into_id": target.id, "active": False})
+        self._vip_workflow_write({"merged_into_id": target.id, "active": False})
         for duplicate in self:
             duplicate.message_post(
                 body=Markup(self.env._("Merged into %s.")) % target._get_html_link()
@@ -373,7 +374,7 @@ class VipSuggestion(models.Model):
         }
         if note is not None:
             values["decision_note"] = note.strip()
-        self.write(values)
+        self._vip_workflow_write(values)
         return True
 
     def _decision_wizard_action(self, state):

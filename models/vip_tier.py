@@ -1,9 +1,10 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 
 class VipTier(models.Model):
     _name = "vip.tier"
+    _inherit = ["vip.workflow.guard"]
     _description = "VIP Tier"
     _order = "company_id, level, id"
 
@@ -127,8 +128,6 @@ class VipTier(models.Model):
 
     @api.constrains("level", "qualify_amount", "company_id", "active")
     def _check_unique_per_company(self):
-        if self.env.context.get("vip_tier_resequence"):
-            return
         tiers = self.search([("company_id", "in", self.company_id.ids)])
         messages = {
             "level": self.env._(
@@ -150,16 +149,18 @@ class VipTier(models.Model):
                 seen.add(key)
 
     def web_resequence(self, specification, field_name="sequence", offset=0):
-        # Dragging renumbers the levels one row at a time: check uniqueness once, at
-        # the end, instead of after each row.
-        if field_name != "level":
-            return super().web_resequence(specification, field_name, offset)
-        records = self.with_context(vip_tier_resequence=True)
-        result = super(VipTier, records).web_resequence(
-            specification, field_name, offset
-        )
-        self._check_unique_per_company()
-        return result
+        # Dragging renumbers the levels one row at a time, which would meet a level
+        # still held by a row renumbered later: park the rows on free levels below
+        # every existing one first, so that each step is a valid ladder.
+        if field_name == "level" and self:
+            lowest = min(
+                self.with_context(active_test=False)
+                .search([("company_id", "in", self.company_id.ids)])
+                .mapped("level")
+            )
+            for i, tier in enumerate(self, start=1):
+                tier.level = lowest - i
+        return super().web_resequence(specification, field_name, offset)
 
     def action_open_partners(self):
         self.ensure_one()
@@ -171,6 +172,10 @@ class VipTier(models.Model):
         return action
 
     def action_evaluate_tiers(self):
+        if not self.env.user.has_group("partner_vip_care.group_vip_manager"):
+            raise AccessError(
+                self.env._("Only VIP Care managers can evaluate the tiers.")
+            )
         companies = self.company_id or self.env.company
         changed = self.env["res.partner"]
         for company in companies:

@@ -33,6 +33,14 @@ class VipTierHistory(models.Model):
         "res.users", "Changed by", default=lambda self: self.env.user
     )
 
+    def write(self, vals):
+        self.check_access("write")  # nobody has the right: the access error first
+        if vals:
+            raise UserError(
+                self.env._("The tier history is a log: its rows cannot be changed.")
+            )
+        return super().write(vals)
+
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(

@@ -13,7 +13,8 @@ VISIT_RHYTHM_TYPES = {
 class VipVisit(models.Model):
     _name = "vip.visit"
     _description = "VIP Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "vip.workflow.guard"]
+    _vip_create_fields = ("tier_id",)  # always the customer's tier, see create()
     _order = "date desc, id desc"
     _rec_names_search = ["summary", "partner_id"]
     _check_company_auto = True
@@ -140,7 +141,7 @@ class VipVisit(models.Model):
         )
         tiers = {partner.id: partner.vip_tier_id.id for partner in partners}
         for vals in vals_list:
-            vals.setdefault("tier_id", tiers.get(vals.get("partner_id"), False))
+            vals["tier_id"] = tiers.get(vals.get("partner_id"), False)
         visits = super().create(vals_list)
         visits._vip_close_visit_activities()
         return visits
@@ -175,6 +176,7 @@ class VipVisit(models.Model):
         visits = self.filtered(lambda v: types.get(v.visit_type))
         if not visits:
             return
+        # sudo: reminders may be assigned to a colleague (the manager, the salesperson)
         activities = (
             self.env["mail.activity"]
             .sudo()

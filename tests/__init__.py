@@ -11,3 +11,4 @@ from . import test_meeting
 from . import test_suggestion
 from . import test_complaint
 from . import test_complaint_ui
+from . import test_integrity

@@ -23,7 +23,7 @@ class TestCrossLinks(VipCareCommon):
                 "email": "linked@example.com",
             }
         )
-        cls.customer.with_context(vip_tier_evaluation=True).vip_tier_id = cls.gold
+        cls.customer.vip_tier_id = cls.gold
         cls.buyer = cls.env["res.partner"].create(
             {"name": "Bea Buyer", "parent_id": cls.customer.id}
         )

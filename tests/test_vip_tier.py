@@ -151,9 +151,7 @@ class TestTierEvaluation(VipTierCommon):
         self.company.vip_downgrade_grace_days = 30
         customer = self._customers("Falling")
         self._invoices([(customer, 6000, 40), (customer, -5500, 1)])
-        customer.with_context(vip_tier_evaluation=True).write(
-            {"vip_tier_id": self.gold.id, "vip_since": self.today}
-        )
+        customer.write({"vip_tier_id": self.gold.id, "vip_since": self.today})
         self.assertFalse(self._evaluate(), "still within the grace period")
         self.assertEqual(customer.vip_tier_id, self.gold)
         with freeze_time(self.today + relativedelta(days=31)):
@@ -221,7 +219,7 @@ class TestTierEvaluation(VipTierCommon):
         customers = self._customers(*names)
         amounts = [50000, 30000, 10000, 5000, 3000, 2000]
         self._invoices([(c, a, 2) for c, a in zip(customers, amounts, strict=False)])
-        customers[-1].with_context(vip_tier_evaluation=True).vip_tier_id = self.silver
+        customers[-1].vip_tier_id = self.silver
         self._evaluate()
         self.assertEqual(
             customers.mapped("vip_pareto_class"),
@@ -405,7 +403,7 @@ class TestTierRules(VipTierCommon):
 
     def test_partner_count(self):
         customers = self._customers("pc1", "pc2")
-        customers.with_context(vip_tier_evaluation=True).vip_tier_id = self.gold
+        customers.vip_tier_id = self.gold
         self.env["res.partner"].create(
             {"name": "pc contact", "parent_id": customers[0].id}
         )
@@ -442,7 +440,7 @@ class TestTierAccess(VipTierCommon):
 
     def test_internal_users_read_vip_fields(self):
         customer = self._customers("Visible")
-        customer.with_context(vip_tier_evaluation=True).vip_tier_id = self.gold
+        customer.vip_tier_id = self.gold
         as_internal = customer.with_user(self.user_internal)
         self.assertEqual(as_internal.vip_tier_id.name, "Gold")
         as_internal.invalidate_recordset()

@@ -1,0 +1,104 @@
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from ..models.vip_complaint import SLA_STATES
+
+# field of the complaint -> field of the wizard holding its new value
+CORRECTABLE = {
+    "response_sla_state": "new_sla_state",
+    "resolution_sla_state": "new_sla_state",
+    "escalation_level": "new_level",
+    "response_deadline": "new_datetime",
+    "resolution_deadline": "new_datetime",
+    "responded_on": "new_datetime",
+    "resolved_on": "new_datetime",
+}
+
+
+class VipComplaintSlaCorrection(models.TransientModel):
+    _name = "vip.complaint.sla.correction"
+    _description = "Correct an SLA Result"
+
+    complaint_id = fields.Many2one("vip.complaint", required=True, ondelete="cascade")
+    field_name = fields.Selection(
+        "_selection_field_name", "Field", required=True, default="response_sla_state"
+    )
+    value_kind = fields.Char(compute="_compute_value_kind")
+    current_value = fields.Char(compute="_compute_value_kind")
+    new_sla_state = fields.Selection(SLA_STATES, "New SLA State")
+    new_level = fields.Integer("New Escalation Level")
+    new_datetime = fields.Datetime("New Date")
+    reason = fields.Text(required=True)
+
+    @api.model
+    def _selection_field_name(self):
+        fields_ = self.env["vip.complaint"]._fields
+        return [
+            (fname, fields_[fname]._description_string(self.env))
+            for fname in CORRECTABLE
+        ]
+
+    @api.depends("field_name", "complaint_id")
+    def _compute_value_kind(self):
+        for wizard in self:
+            wizard.value_kind = CORRECTABLE.get(wizard.field_name)
+            wizard.current_value = wizard._display_value(
+                wizard.complaint_id[wizard.field_name] if wizard.field_name else False
+            )
+
+    def _display_value(self, value):
+        field = self.env["vip.complaint"]._fields.get(self.field_name)
+        if field is None or value in (False, None):
+            return "-"
+        if field.type == "selection":
+            return dict(field._description_selection(self.env)).get(value, value)
+        if field.type == "datetime":
+            return fields.Datetime.to_string(value)
+        return str(value)
+
+    def action_confirm(self):
+        self.ensure_one()
+        self.complaint_id.action_correct_sla(
+            self.field_name, self[CORRECTABLE[self.field_name]], self.reason
+        )
+        return {"type": "ir.actions.act_window_close"}
+
+    @api.model
+    def _vip_apply(self, complaint, field_name, value, reason):
+        """Write the corrected value and log who changed what and why."""
+        if not self.env.user.has_group("partner_vip_care.group_vip_admin"):
+            raise AccessError(
+                self.env._("Only VIP Care administrators can correct an SLA result.")
+            )
+        if field_name not in CORRECTABLE:
+            raise UserError(
+                self.env._(
+                    "Field: %(field)s is not an SLA result that can be corrected.",
+                    field=field_name,
+                )
+            )
+        if not (reason or "").strip():
+            raise UserError(self.env._("Reason: say why the SLA result is corrected."))
+        if field_name == "escalation_level" and value not in (0, 1, 2):
+            raise UserError(self.env._("New Escalation Level: 0, 1 or 2."))
+        wizard = self.new({"field_name": field_name})
+        old = wizard._display_value(complaint[field_name])
+        complaint._vip_workflow_write({field_name: value or False})
+        new = wizard._display_value(complaint[field_name])
+        label = complaint._fields[field_name]._description_string(self.env)
+        complaint.message_post(
+            body=Markup("<p>%s</p><p>%s</p>")
+            % (
+                self.env._(
+                    "SLA result corrected by %(user)s: %(field)s %(old)s → %(new)s.",
+                    user=self.env.user.name,
+                    field=label,
+                    old=old,
+                    new=new,
+                ),
+                self.env._("Reason: %(reason)s", reason=reason.strip()),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
