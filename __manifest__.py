@@ -1,11 +1,11 @@
 {
     "name": "VIP Customer Care",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "summary": "VIP tiers by revenue, promise ledger, complaint deadlines, "
     "customer meetings and visit plans",
     "category": "Sales/CRM",
     "author": "VIP Customer Care developers",
-    "website": "https://www.odoo.com/app/crm",
+    "website": "https://github.com/vip-customer-care/partner_vip_care",
     "license": "LGPL-3",
     "depends": [
         "account",

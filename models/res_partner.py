@@ -1,11 +1,7 @@
-import logging
-
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-
-_logger = logging.getLogger(__name__)
 
 # Kept on the commercial entity and copied to its contacts by Odoo's commercial sync.
 VIP_COMMERCIAL_FIELDS = [
@@ -28,6 +24,7 @@ VIP_COMPLAINT_OPEN_STATES = ("new", "in_progress", "waiting")
 
 class ResPartner(models.Model):
     # the guard refuses direct writes of the evaluation's figures (vip_revenue…)
+    _name = "res.partner"
     _inherit = ["res.partner", "vip.workflow.guard"]
 
     vip_tier_id = fields.Many2one(
@@ -165,6 +162,20 @@ class ResPartner(models.Model):
         commercial._vip_log_manual_changes(before)
         return result
 
+    @api.model
+    def _vip_customer_vals(self, vals):
+        """``vals`` of a document for a customer (promise, visit): a contact given
+        as ``partner_id`` becomes its company, the contact kept as ``contact_id``."""
+        if not vals.get("partner_id"):
+            return vals
+        partner = self.browse(vals["partner_id"])
+        commercial = partner.commercial_partner_id
+        if commercial == partner:
+            return vals
+        vals = dict(vals, partner_id=commercial.id)
+        vals.setdefault("contact_id", partner.id)
+        return vals
+
     def _vip_check_manager(self):
         if not self.env.user.has_group("partner_vip_care.group_vip_manager"):
             raise UserError(
@@ -215,18 +226,18 @@ class ResPartner(models.Model):
         }
 
     @api.model
-    def _vip_evaluate_tiers(self, partners=None, commit=False):
+    def _vip_evaluate_tiers(self, partners=None):
         """DESIGN.md entry point: evaluate ``partners`` (default: the current
         company's customers); the engine lives with the tiers."""
-        return self.env["vip.tier"]._vip_evaluate(partners, commit=commit)
+        return self.env["vip.tier"]._vip_evaluate(partners)
 
     @api.model
     def _cron_vip_evaluate_tiers(self):
-        # commit per batch only when the scheduler runs the job (outside it,
-        # _commit_progress would commit the caller's transaction)
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         for company in self.env["res.company"].search([]):
-            self.with_company(company)._vip_evaluate_tiers(commit=in_cron)
+            self.with_company(company)._vip_evaluate_tiers()
+            # out of time: the scheduler runs the job again for what is left
+            if not self.env["ir.cron"]._vip_time_left():
+                return
 
     def _vip_release_expired_locks(self):
         if not self:

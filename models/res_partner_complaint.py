@@ -17,7 +17,7 @@ class ResPartner(models.Model):
     )
 
     vip_open_complaint_count = fields.Integer(
-        "Open Complaints",
+        "Open Complaint Count",
         compute="_compute_vip_complaint_count",
         groups="partner_vip_care.group_vip_user",
     )

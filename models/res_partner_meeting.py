@@ -10,14 +10,14 @@ class ResPartner(models.Model):
         groups="partner_vip_care.group_vip_user",
     )
     vip_suggestion_count = fields.Integer(
-        "Suggestions",
+        "Suggestion Count",
         compute="_compute_vip_suggestion_count",
         groups="partner_vip_care.group_vip_user",
     )
     vip_meeting_attendance_ids = fields.One2many(
         "vip.meeting.attendee",
         "commercial_partner_id",
-        "Meetings Attended",
+        "Meeting Attendance",
         domain=[("state", "=", "attended")],
         groups="partner_vip_care.group_vip_user",
     )

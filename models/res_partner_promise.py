@@ -7,7 +7,7 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     vip_promise_open_count = fields.Integer(
-        "Open Promises",
+        "Open Promise Count",
         compute="_compute_vip_promise_counts",
         groups="partner_vip_care.group_vip_user",
     )

@@ -142,7 +142,7 @@ class ResPartner(models.Model):
             return NotImplemented
         today = fields.Date.context_today(self)
         fnames = ("vip_next_visit_date", "vip_next_management_visit_date")
-        if operator == "in":
+        if (operator == "in") == (True in value):
             return Domain.OR(Domain(fname, "<", today) for fname in fnames)
         return Domain.AND(
             Domain(fname, "=", False) | Domain(fname, ">=", today) for fname in fnames

@@ -1,4 +1,3 @@
-import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -6,8 +5,6 @@ from odoo.exceptions import UserError
 from odoo.tools import email_normalize, format_datetime
 
 from .vip_sla_policy import SEVERITIES
-
-_logger = logging.getLogger(__name__)
 
 SLA_STATES = [
     ("running", "Running"),
@@ -373,7 +370,9 @@ class VipComplaint(models.Model):
     def action_acknowledge(self):
         """Record that the customer was answered: the response clock stops and a
         new complaint is taken in hand."""
-        self._check_state(("new", "in_progress", "waiting"), self.env._("acknowledge"))
+        self._vip_check_state(
+            ("new", "in_progress", "waiting"), self.env._("acknowledge")
+        )
         now = fields.Datetime.now()
         pending = self.filtered(lambda c: not c.responded_on)
         pending._sla_record_response(now)
@@ -392,7 +391,7 @@ class VipComplaint(models.Model):
         return True
 
     def action_start(self):
-        self._check_state(("new", "in_progress"), self.env._("start"))
+        self._vip_check_state(("new", "in_progress"), self.env._("start"))
         self.filtered(lambda c: c.state == "new")._vip_workflow_write(
             {"state": "in_progress"}
         )
@@ -402,7 +401,9 @@ class VipComplaint(models.Model):
 
     def action_wait(self):
         """Waiting on the customer: the resolution clock pauses."""
-        self._check_state(("new", "in_progress"), self.env._("wait on the customer"))
+        self._vip_check_state(
+            ("new", "in_progress"), self.env._("wait on the customer")
+        )
         self._vip_workflow_write(
             {"state": "waiting", "waiting_since": fields.Datetime.now()}
         )
@@ -411,13 +412,13 @@ class VipComplaint(models.Model):
     def action_resume(self):
         """The customer answered: the resolution deadline moves by the business
         hours spent waiting."""
-        self._check_state(("waiting",), self.env._("resume"))
+        self._vip_check_state(("waiting",), self.env._("resume"))
         self._sla_end_pause(fields.Datetime.now())
         self._vip_workflow_write({"state": "in_progress"})
         return True
 
     def action_resolve(self, resolution=None):
-        self._check_state(("new", "in_progress", "waiting"), self.env._("resolve"))
+        self._vip_check_state(("new", "in_progress", "waiting"), self.env._("resolve"))
         now = fields.Datetime.now()
         self.filtered(lambda c: c.state == "waiting")._sla_end_pause(now)
         self.filtered(lambda c: not c.responded_on)._sla_record_response(now)
@@ -433,7 +434,7 @@ class VipComplaint(models.Model):
         return True
 
     def action_close(self):
-        self._check_state(("resolved",), self.env._("close"))
+        self._vip_check_state(("resolved",), self.env._("close"))
         self._vip_workflow_write(
             {"state": "closed", "closed_on": fields.Datetime.now()}
         )
@@ -442,7 +443,7 @@ class VipComplaint(models.Model):
     def action_reopen(self):
         """Back to work on a resolved or closed complaint: a new resolution window
         starts now; the earlier result stays in the chatter."""
-        self._check_state(("resolved", "closed"), self.env._("reopen"))
+        self._vip_check_state(("resolved", "closed"), self.env._("reopen"))
         now = fields.Datetime.now()
         state_labels = dict(
             self._fields["resolution_sla_state"]._description_selection(self.env)
@@ -471,7 +472,7 @@ class VipComplaint(models.Model):
         return True
 
     def action_cancel(self, reason=None):
-        self._check_state(
+        self._vip_check_state(
             ("new", "in_progress", "waiting", "resolved"), self.env._("cancel")
         )
         if not reason and any(c.responded_on for c in self):
@@ -548,14 +549,13 @@ class VipComplaint(models.Model):
         complaint._send_acknowledgement()
         return complaint
 
-    def message_post(self, **kwargs):
-        message = super().message_post(**kwargs)
-        if not self.env.context.get("vip_automatic_mail"):
-            self._sla_response_from_message(message)
-        return message
+    def _message_post_after_hook(self, message, msg_values):
+        self._sla_response_from_message(message)
+        return super()._message_post_after_hook(message, msg_values)
 
     def _sla_response_from_message(self, message):
-        """The first message sent to the customer by the company is the response."""
+        """The first message sent to the customer by the company is the response;
+        automatic ones (acknowledgement, rating request) are not comments."""
         complaint = self[:1]
         if (
             not complaint
@@ -572,7 +572,9 @@ class VipComplaint(models.Model):
             )
         ):
             return
-        complaint._sla_record_response(message.date or fields.Datetime.now())
+        # sudo: a reply the author may post answers the customer, whatever their
+        # right to edit the complaint
+        complaint.sudo()._sla_record_response(message.date or fields.Datetime.now())
 
     def action_offer_compensation(self):
         """A draft promise to the customer, linked to the complaint: it goes through
@@ -649,10 +651,10 @@ class VipComplaint(models.Model):
         if not template:
             return
         for complaint in self.filtered(lambda c: c.partner_id.email or c.email_from):
-            complaint.with_context(vip_automatic_mail=True).message_post_with_source(
+            complaint.message_post_with_source(
                 template,
                 subtype_xmlid="mail.mt_comment",
-                message_type="comment",
+                message_type="auto_comment",
             )
 
     def _send_rating_request(self):
@@ -663,7 +665,7 @@ class VipComplaint(models.Model):
         if not template:
             return
         for complaint in self.filtered(lambda c: c.partner_id.email):
-            complaint.with_context(vip_automatic_mail=True).rating_send_request(
+            complaint.rating_send_request(
                 template, lang=complaint.partner_id.lang, force_send=False
             )
 
@@ -722,17 +724,3 @@ class VipComplaint(models.Model):
         if days:
             return self.env._("%(days)sd %(hours)sh", days=days, hours=hours)
         return self.env._("%(hours)sh %(minutes)02dm", hours=hours, minutes=minutes)
-
-    def _check_state(self, allowed, action_label):
-        selection = dict(self._fields["state"]._description_selection(self.env))
-        for complaint in self:
-            if complaint.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "Complaint %(name)s: cannot %(action)s a complaint in state "
-                        "%(state)s.",
-                        name=complaint.name,
-                        action=action_label,
-                        state=selection[complaint.state],
-                    )
-                )

@@ -219,13 +219,6 @@ class VipComplaint(models.Model):
             or self.commercial_partner_id.user_id
         )
 
-    def _vip_managers(self, cache):
-        """Active VIP managers of the complaint's company (cached per company)."""
-        company = self.company_id
-        if company not in cache:
-            cache[company] = company._vip_managers().sudo(False)
-        return cache[company]
-
     def _vip_check_sla(self, now=None):
         """Apply what is due at ``now`` to these complaints: at-risk activity,
         breach (state, note, activity and mail to the escalation target) and
@@ -320,7 +313,7 @@ class VipComplaint(models.Model):
         self.ensure_one()
         target = self._vip_escalation_target()
         if not target:
-            target = self._vip_managers({})[:1]
+            target = self.company_id._vip_managers()[:1]
         body = self.env._(
             "%(name)s breached its %(kind)s deadline %(deadline)s (customer "
             "%(customer)s): escalated to %(target)s.",
@@ -334,7 +327,10 @@ class VipComplaint(models.Model):
 
     def _vip_escalate_level_2(self, now, activity_type, cache, kind_labels):
         self.ensure_one()
-        managers = self._vip_managers(cache)
+        company = self.company_id
+        if company not in cache:
+            cache[company] = company._vip_managers().sudo(False)
+        managers = cache[company]
         body = self.env._(
             "%(name)s is still breached one full SLA period after its deadline: "
             "escalated to the VIP managers %(managers)s.",
@@ -367,7 +363,6 @@ class VipComplaint(models.Model):
         ``sla_next_check`` forward (or clear it)."""
         now = fields.Datetime.now()
         domain = [("sla_next_check", "<=", now)]
-        in_cron = bool(self.env.context.get("cron_id"))
         done = self.browse()
         while True:
             batch = self.search(
@@ -380,15 +375,11 @@ class VipComplaint(models.Model):
             batch._vip_check_sla(now)
             done |= batch
             full = len(batch) == batch_size
-            if in_cron:
-                remaining = self.search_count(domain) if full else 0
-                if not self.env["ir.cron"]._commit_progress(
-                    len(batch), remaining=remaining
-                ):
-                    break
-            else:
-                self.env.flush_all()
-            if not full:
+            remaining = self.search_count(domain) if full else 0
+            time_left = self.env["ir.cron"]._vip_commit_progress(
+                len(batch), remaining=remaining
+            )
+            if not (full and time_left):
                 break
         return done
 

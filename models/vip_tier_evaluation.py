@@ -47,10 +47,10 @@ class VipTier(models.Model):
     _inherit = "vip.tier"
 
     @api.model
-    def _vip_evaluate(self, partners=None, commit=False):
+    def _vip_evaluate(self, partners=None):
         """Evaluate the VIP tier of ``partners`` (default: every customer whose home
         company is the current one) from invoiced revenue; return the partners whose
-        tier changed. With ``commit`` (the cron), commit after each batch."""
+        tier changed. Under the scheduler, each batch is committed."""
         Partner = self.env["res.partner"]
         company = self.env.company
         # sudo: the company's whole ladder, whoever asks for the evaluation
@@ -71,7 +71,7 @@ class VipTier(models.Model):
         rows = self._vip_candidate_rows(company, revenues, partners)
         self._vip_store_figures(rows, revenues, classes, today)
         plan = self._vip_plan_tier_changes(rows, tiers, revenues, today)
-        return self._vip_apply_tier_changes(plan, revenues, today, commit)
+        return self._vip_apply_tier_changes(plan, revenues, today)
 
     @api.model
     def _vip_window_revenue(self, company, today):
@@ -217,7 +217,7 @@ class VipTier(models.Model):
         return {key: Partner.browse(ids) for key, ids in plan.items()}
 
     @api.model
-    def _vip_apply_tier_changes(self, plan, revenues, today, commit):
+    def _vip_apply_tier_changes(self, plan, revenues, today):
         Partner = self.env["res.partner"]
         changed = Partner.browse()
         remaining = sum(len(partners) for partners in plan.values())
@@ -228,7 +228,7 @@ class VipTier(models.Model):
                 batch._vip_set_tier(tier, reason, revenues, today)
                 changed |= batch
                 remaining -= len(batch)
-                if commit and not self.env["ir.cron"]._commit_progress(
+                if not self.env["ir.cron"]._vip_commit_progress(
                     len(batch), remaining=remaining
                 ):
                     return changed
