@@ -22,3 +22,4 @@ from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
 from . import vip_complaint_sla
+from . import mail_thread
