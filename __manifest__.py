@@ -39,6 +39,7 @@
         "data/vip_complaint_data.xml",
         "views/vip_complaint_views.xml",
         "views/vip_sla_policy_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

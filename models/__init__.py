@@ -16,3 +16,5 @@ from . import calendar_event
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
+from . import res_partner_portal
+from . import vip_complaint_portal
