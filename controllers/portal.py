@@ -125,8 +125,7 @@ class VipCustomerPortal(CustomerPortal):
             return values
         if "vip_complaint_count" in counters:
             values["vip_complaint_count"] = request.env["vip.complaint"].search_count(
-                self._vip_complaint_domain()
-                + [("state", "in", OPEN_STATES)]
+                self._vip_complaint_domain() + [("state", "in", OPEN_STATES)]
             )
         # sudo: the customer's own promises, suggestions and invitations (portal
         # users have no access rights on them), counted with its domain
@@ -147,8 +146,7 @@ class VipCustomerPortal(CustomerPortal):
                 request.env["vip.meeting.attendee"]
                 .sudo()
                 .search_count(
-                    self._vip_attendee_domain()
-                    + [("meeting_id.state", "=", "planned")]
+                    self._vip_attendee_domain() + [("meeting_id.state", "=", "planned")]
                 )
             )
         return values
@@ -176,29 +174,36 @@ class VipCustomerPortal(CustomerPortal):
     # ------------------------------------------------------------------
 
     def _vip_complaint_sortings(self):
-        _ = request.env._
         return {
-            "date": {"label": _("Newest"), "order": "received_on desc, id desc"},
-            "deadline": {"label": _("Next deadline"), "order": "next_deadline, id"},
-            "name": {"label": _("Reference"), "order": "name desc"},
-            "state": {"label": _("Status"), "order": "state, id desc"},
+            "date": {
+                "label": request.env._("Newest"),
+                "order": "received_on desc, id desc",
+            },
+            "deadline": {
+                "label": request.env._("Next deadline"),
+                "order": "next_deadline, id",
+            },
+            "name": {"label": request.env._("Reference"), "order": "name desc"},
+            "state": {"label": request.env._("Status"), "order": "state, id desc"},
         }
 
     def _vip_complaint_filters(self):
-        _ = request.env._
         return {
-            "all": {"label": _("All"), "domain": []},
-            "open": {"label": _("Open"), "domain": [("state", "in", OPEN_STATES)]},
+            "all": {"label": request.env._("All"), "domain": []},
+            "open": {
+                "label": request.env._("Open"),
+                "domain": [("state", "in", OPEN_STATES)],
+            },
             "waiting": {
-                "label": _("Waiting for your answer"),
+                "label": request.env._("Waiting for your answer"),
                 "domain": [("state", "=", "waiting")],
             },
             "resolved": {
-                "label": _("Resolved"),
+                "label": request.env._("Resolved"),
                 "domain": [("state", "=", "resolved")],
             },
             "closed": {
-                "label": _("Closed"),
+                "label": request.env._("Closed"),
                 "domain": [("state", "in", ("closed", "cancelled"))],
             },
         }
@@ -396,35 +401,40 @@ class VipCustomerPortal(CustomerPortal):
     def _vip_validate_complaint(self, post, files):
         """Errors (translated sentences naming the field and the rule) and the
         values of the complaint to create."""
-        _ = request.env._
         errors = []
         subject = post.get("subject")
         description = post.get("description")
         subject = subject.strip() if isinstance(subject, str) else ""
         description = description.strip() if isinstance(description, str) else ""
         if not subject:
-            errors.append(_("Subject: please say in a few words what went wrong."))
+            errors.append(
+                request.env._("Subject: please say in a few words what went wrong.")
+            )
         elif len(subject) > SUBJECT_MAX:
             errors.append(
-                _("Subject: at most %(max)s characters.", max=SUBJECT_MAX)
+                request.env._("Subject: at most %(max)s characters.", max=SUBJECT_MAX)
             )
         if not description:
             errors.append(
-                _("Description: please describe what happened and what you expect.")
+                request.env._(
+                    "Description: please describe what happened and what you expect."
+                )
             )
         elif len(description) > DESCRIPTION_MAX:
             errors.append(
-                _("Description: at most %(max)s characters.", max=DESCRIPTION_MAX)
+                request.env._(
+                    "Description: at most %(max)s characters.", max=DESCRIPTION_MAX
+                )
             )
         severities = dict(
-            request.env["vip.complaint"]._fields["severity"]._description_selection(
-                request.env
-            )
+            request.env["vip.complaint"]
+            ._fields["severity"]
+            ._description_selection(request.env)
         )
         severity = post.get("severity") or "normal"
         if severity not in severities:
             errors.append(
-                _(
+                request.env._(
                     "Severity: choose one of %(choices)s.",
                     choices=", ".join(severities.values()),
                 )
@@ -436,14 +446,16 @@ class VipCustomerPortal(CustomerPortal):
             if not str(raw_category).isdigit() or int(raw_category) not in (
                 categories.ids
             ):
-                errors.append(_("Category: choose one of the listed categories."))
+                errors.append(
+                    request.env._("Category: choose one of the listed categories.")
+                )
             else:
                 category = categories.browse(int(raw_category))
         files = [f for f in files if f and f.filename]
         attachments = []
         if len(files) > ATTACHMENT_MAX_COUNT:
             errors.append(
-                _(
+                request.env._(
                     "Attachments: at most %(count)s files.",
                     count=ATTACHMENT_MAX_COUNT,
                 )
@@ -453,7 +465,7 @@ class VipCustomerPortal(CustomerPortal):
                 content = upload.read(ATTACHMENT_MAX_BYTES + 1)
                 if len(content) > ATTACHMENT_MAX_BYTES:
                     errors.append(
-                        _(
+                        request.env._(
                             "Attachments: %(name)s is larger than %(size)s MB.",
                             name=upload.filename[:100],
                             size=ATTACHMENT_MAX_BYTES // (1024 * 1024),
@@ -477,7 +489,7 @@ class VipCustomerPortal(CustomerPortal):
         limit = self._vip_rate_limit()
         if recent >= limit:
             errors.append(
-                _(
+                request.env._(
                     "You have sent %(count)s complaints in the last hour, the most "
                     "we accept through the portal: please wait a little, or call "
                     "your account manager if it is urgent.",
@@ -531,9 +543,7 @@ class VipCustomerPortal(CustomerPortal):
             return request.render(
                 "partner_vip_care.portal_my_vip_complaint_new", values, status=400
             )
-        return request.redirect(
-            self._vip_complaint_url(complaint, notice="created")
-        )
+        return request.redirect(self._vip_complaint_url(complaint, notice="created"))
 
     def _vip_create_complaint(self, vals, attachments):
         user = request.env.user
@@ -711,7 +721,6 @@ class VipCustomerPortal(CustomerPortal):
         csrf=False,  # checked below, to answer a stale form with a message
     )
     def portal_my_vip_suggestion_submit(self, **post):
-        _ = request.env._
         form = {
             key: post.get(key) if isinstance(post.get(key), str) else ""
             for key in ("name", "description", "category")
@@ -722,22 +731,28 @@ class VipCustomerPortal(CustomerPortal):
         name = form["name"].strip()
         description = form["description"].strip()
         categories = dict(
-            request.env["vip.suggestion"]._fields["category"]._description_selection(
-                request.env
-            )
+            request.env["vip.suggestion"]
+            ._fields["category"]
+            ._description_selection(request.env)
         )
         if not name:
-            errors.append(_("Title: please name your idea in a few words."))
+            errors.append(request.env._("Title: please name your idea in a few words."))
         elif len(name) > SUGGESTION_TITLE_MAX:
-            errors.append(_("Title: at most %(max)s characters.", max=SUGGESTION_TITLE_MAX))
+            errors.append(
+                request.env._(
+                    "Title: at most %(max)s characters.", max=SUGGESTION_TITLE_MAX
+                )
+            )
         if len(description) > DESCRIPTION_MAX:
             errors.append(
-                _("Description: at most %(max)s characters.", max=DESCRIPTION_MAX)
+                request.env._(
+                    "Description: at most %(max)s characters.", max=DESCRIPTION_MAX
+                )
             )
         category = form["category"] or "other"
         if category not in categories:
             errors.append(
-                _(
+                request.env._(
                     "Category: choose one of %(choices)s.",
                     choices=", ".join(categories.values()),
                 )
@@ -752,7 +767,9 @@ class VipCustomerPortal(CustomerPortal):
                 .create(
                     {
                         "name": name,
-                        "description": plaintext2html(description) if description else False,
+                        "description": plaintext2html(description)
+                        if description
+                        else False,
                         "category": category,
                         "partner_id": request.env.user.partner_id.id,
                         "user_id": customer.user_id.id or False,
@@ -812,10 +829,12 @@ class VipCustomerPortal(CustomerPortal):
         user_partner = request.env.user.partner_id
         now = fields.Datetime.now()
         return attendees.filtered(
-            lambda a: a.partner_id in (user_partner | user_partner.commercial_partner_id)
-            and a.meeting_id.state == "planned"
-            and a.meeting_id.start > now
-            and a.state in ("invited", "accepted", "declined")
+            lambda a: (
+                a.partner_id in (user_partner | user_partner.commercial_partner_id)
+                and a.meeting_id.state == "planned"
+                and a.meeting_id.start > now
+                and a.state in ("invited", "accepted", "declined")
+            )
         )
 
     @http.route(

@@ -92,7 +92,9 @@ class ResPartner(models.Model):
                     date=format_date(self.env, partner.vip_lock_until),
                 )
                 if partner.vip_lock_until
-                else self.env._("Your tier %(tier)s is reserved for you.", tier=tier.name)
+                else self.env._(
+                    "Your tier %(tier)s is reserved for you.", tier=tier.name
+                )
             )
         elif tier:
             # what stays in the window once the oldest day's invoices leave it

@@ -350,11 +350,11 @@ class TestVipPortal(HttpCase):
             description="Line one\n<b>bold?</b>",
         )
         self.assertEqual(response.status_code, 303)
-        complaint = self.env["vip.complaint"].search(
-            [("subject", "=", "Broken lids")]
-        )
+        complaint = self.env["vip.complaint"].search([("subject", "=", "Broken lids")])
         self.assertEqual(len(complaint), 1)
-        self.assertIn(f"/my/vip/complaints/{complaint.id}", response.headers["Location"])
+        self.assertIn(
+            f"/my/vip/complaints/{complaint.id}", response.headers["Location"]
+        )
         self.assertEqual(complaint.channel, "portal")
         self.assertEqual(complaint.partner_id, self.portal_c1.partner_id)
         self.assertEqual(complaint.commercial_partner_id, self.customer_c)
@@ -400,7 +400,9 @@ class TestVipPortal(HttpCase):
             status=400,
         )
         self.assertIn("big.txt is larger than", response.text)
-        self.assertFalse(self.env["vip.complaint"].search([("subject", "=", "Too large")]))
+        self.assertFalse(
+            self.env["vip.complaint"].search([("subject", "=", "Too large")])
+        )
 
     def test_complaint_hostile_input(self):
         self.authenticate("portal_c1", "portal_c1")
@@ -635,7 +637,9 @@ class TestVipPortal(HttpCase):
         self.assertEqual(attendee_c1.state, "declined")
         self._post(f"{url}/maybe", {"csrf_token": csrf}, status=404)
         self._post(
-            f"/my/vip/meetings/{attendee_d1.id}/accept", {"csrf_token": csrf}, status=404
+            f"/my/vip/meetings/{attendee_d1.id}/accept",
+            {"csrf_token": csrf},
+            status=404,
         )
         # a colleague sees the customer's invitation but answers only its own
         self.authenticate("portal_c2", "portal_c2")
