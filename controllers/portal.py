@@ -312,14 +312,14 @@ class VipCustomerPortal(CustomerPortal):
         elif complaint_sudo.state != "resolved":
             notice = "state"
         else:
-            try:
-                # sudo: the customer confirms or reopens its own resolved complaint
-                # (access checked above); the action checks the state
-                getattr(complaint_sudo, action)()
-            except UserError:
-                notice = "state"
+            # sudo: the customer confirms or reopens its own resolved complaint
+            # (access checked above); the action checks the state
+            if action == "action_close":
+                complaint_sudo.action_close()
+                notice = "closed"
             else:
-                notice = "closed" if action == "action_close" else "reopened"
+                complaint_sudo.action_reopen()
+                notice = "reopened"
         return request.redirect(
             self._vip_complaint_url(complaint_sudo, access_token, notice)
         )
