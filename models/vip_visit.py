@@ -1,5 +1,8 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 from odoo.tools import plaintext2html
 
 # Visit types that keep a visit rhythm, with the activity type reminding of it.
@@ -247,10 +250,118 @@ class VipVisit(models.Model):
             },
         }
 
+    # ------------------------------------------------------------------
+    # Visit planning: reminders of the visits due per tier rhythm
+    # ------------------------------------------------------------------
+
     @api.model
     def _cron_plan_visits(self):
-        """Same job as ``res.partner._cron_plan_visits`` (the cron calls that one)."""
-        self.env["res.partner"]._cron_plan_visits()
+        # commit per batch only when run by the scheduler: called directly (tests,
+        # server actions) it must not commit the caller's transaction
+        self._vip_plan_visits(commit=bool(self.env.context.get("ir_cron_progress_id")))
+
+    @api.model
+    def _vip_plan_visits(self, commit=False, batch_size=500):
+        """Schedule one visit reminder per customer and kind of visit due within
+        the lead days of its tier's company: account manager visits for the
+        salesperson, management visits for the company's escalation contact, else
+        its first VIP manager. A customer with an open reminder of that kind is
+        skipped, so that running twice plans nothing new; with ``commit`` (the
+        cron), progress is committed after each batch. Returns the reminders."""
+        # sudo: the planner sees every customer due, whoever runs it
+        Partner = self.env["res.partner"].sudo()
+        today = fields.Date.context_today(self)
+        kinds = {
+            "account_manager": (
+                "vip_next_visit_date",
+                self.env.ref("partner_vip_care.mail_activity_type_vip_visit"),
+            ),
+            "management": (
+                "vip_next_management_visit_date",
+                self.env.ref(
+                    "partner_vip_care.mail_activity_type_vip_management_visit"
+                ),
+            ),
+        }
+        # sudo: the companies that have tiers, whoever runs the planner
+        companies = self.env["vip.tier"].sudo().search([]).company_id
+        todo = []
+        for company in companies:
+            horizon = today + relativedelta(days=company.vip_visit_lead_days)
+            for kind, (fname, activity_type) in kinds.items():
+                domain = Domain(
+                    [
+                        ("vip_tier_id.company_id", "=", company.id),
+                        (fname, "<=", horizon),
+                        (
+                            "activity_ids",
+                            "not any",
+                            [("activity_type_id", "=", activity_type.id)],
+                        ),
+                    ]
+                )
+                todo.append((company, kind, fname, activity_type, domain))
+        remaining = sum(Partner.search_count(domain) for *_x, domain in todo)
+        activities = self.env["mail.activity"]
+        for company, kind, fname, activity_type, domain in todo:
+            last_id = 0
+            while True:
+                partners = Partner.search_fetch(
+                    domain & Domain("id", ">", last_id),
+                    ["name", "user_id", fname, "vip_tier_id"],
+                    order="id",
+                    limit=batch_size,
+                )
+                if not partners:
+                    break
+                last_id = partners[-1].id
+                activities |= self._vip_schedule_visit_activities(
+                    partners, company, kind, fname, activity_type
+                )
+                remaining = max(remaining - len(partners), 0)
+                if commit and not self.env["ir.cron"]._commit_progress(
+                    len(partners), remaining=remaining
+                ):
+                    return activities
+        return activities
+
+    @api.model
+    def _vip_schedule_visit_activities(
+        self, partners, company, kind, fname, activity_type
+    ):
+        manager = self._vip_visit_manager(company)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for partner in partners:
+            salesperson = partner.user_id if partner.user_id.active else False
+            if kind == "account_manager":
+                user = salesperson or manager
+                summary = self.env._("Account manager visit due")
+            else:
+                user = manager or salesperson
+                summary = self.env._("Management visit due")
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "user_id": (user or self.env.user).id,
+                    "date_deadline": partner[fname],
+                    "summary": summary,
+                    "automated": True,
+                    "note": activity_type.default_note,
+                }
+            )
+        # sudo: reminders assigned to salespeople and managers, not the caller
+        return self.env["mail.activity"].sudo().create(vals_list)
+
+    @api.model
+    def _vip_visit_manager(self, company):
+        """Who is reminded of management visits: the company's escalation contact,
+        else its first VIP manager (empty when there is none)."""
+        if company.vip_escalation_user_id.active:
+            return company.vip_escalation_user_id
+        return company._vip_managers()[:1]
 
     @api.model
     def _vip_prefilled_action(self, partner, visit_type, user=None, feedback=None):
