@@ -47,6 +47,7 @@
         "wizards/vip_complaint_cancel_views.xml",
         "wizards/vip_complaint_sla_correction_views.xml",
         "views/menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

@@ -23,3 +23,5 @@ from . import vip_sla_policy
 from . import vip_complaint
 from . import vip_complaint_sla
 from . import mail_thread
+from . import res_partner_portal
+from . import vip_complaint_portal
