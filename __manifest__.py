@@ -55,6 +55,9 @@
         "demo/vip_visit_demo.xml",
         "demo/vip_meeting_demo.xml",
         "demo/vip_complaint_demo.xml",
+        "demo/vip_users_demo.xml",
+        "demo/vip_customers_demo.xml",
+        "demo/vip_showcase_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
