@@ -313,7 +313,13 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        campaign = env["vip.survey.campaign"].create(
+            {"name": "Spring survey", "tier_ids": [Command.set(self.silver.ids)]}
+        )
+        campaign.action_select_participants()
         return {
+            "vip.survey.campaign": campaign,
+            "vip.survey.participant": campaign.participant_ids[:1],
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,
