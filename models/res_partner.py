@@ -285,16 +285,16 @@ class ResPartner(models.Model):
                 template.sudo().send_mail_batch(self.filtered("email").ids)
 
     def _vip_log_tier_notes(self, old_tiers, tier, reason, revenues):
-        """One note per customer, in the customer's language (else the company's),
+        """One note per customer, in the customer's language (else the caller's),
         translated once per language of the batch."""
         currency = self.env.company.currency_id  # every partner's vip_currency_id
-        default_lang = self.env.company.partner_id.lang or self.env.lang
+        current = self.env.lang or "en_US"
         by_lang = {}
         for partner in self:
-            by_lang.setdefault(partner.lang or default_lang, []).append(partner)
+            by_lang.setdefault(partner.lang or current, []).append(partner)
         bodies = {}
         for lang, partners in by_lang.items():
-            env = self.with_context(lang=lang).env
+            env = self.env if lang == current else self.with_context(lang=lang).env
             labels = dict(
                 env["vip.tier.history"]._fields["reason"]._description_selection(env)
             )

@@ -304,19 +304,23 @@ class VipComplaint(models.Model):
             followers |= managers[1:].partner_id
         texts = {}
 
-        def lines(lang):
-            """The note lines in ``lang``, translated once per language."""
-            if lang not in texts:
-                texts[lang] = self.with_context(lang=lang)._vip_sla_lines(
+        def lines(lang, tz=None):
+            """The note lines in ``lang`` (moments in ``tz`` when given), built once
+            per language and time zone."""
+            key = (lang, tz)
+            if key not in texts:
+                context = {"lang": lang, "tz": tz} if tz else {"lang": lang}
+                texts[key] = self.with_context(**context)._vip_sla_lines(
                     at_risk, breached, levels, managers, target
                 )
-            return texts[lang]
+            return texts[key]
 
         return self, lines, activities, notified, followers
 
     def _vip_sla_lines(self, at_risk, breached, levels, managers, target):
         """The note lines of ``_vip_sla_notice`` in the context's language: one
         per clock at risk, then one per level reached."""
+        tz = self.env.context.get("tz") or False  # the reader's, for display only
         labels = {
             "response": self.env._("response"),
             "resolution": self.env._("resolution"),
@@ -325,7 +329,7 @@ class VipComplaint(models.Model):
             self.env._(
                 "The %(kind)s deadline %(deadline)s is at risk.",
                 kind=labels[kind],
-                deadline=format_datetime(self.env, self[f"{kind}_deadline"]),
+                deadline=format_datetime(self.env, self[f"{kind}_deadline"], tz=tz),
             )
             for kind in at_risk
         ]
@@ -341,7 +345,9 @@ class VipComplaint(models.Model):
                     "%(customer)s): escalated to %(target)s.",
                     name=self.name,
                     kind=", ".join(labels[k] for k in kinds),
-                    deadline=format_datetime(self.env, self[f"{kinds[0]}_deadline"]),
+                    deadline=format_datetime(
+                        self.env, self[f"{kinds[0]}_deadline"], tz=tz
+                    ),
                     customer=self.partner_id.display_name or "-",
                     target=target.name or "-",
                 )
@@ -389,7 +395,7 @@ class VipComplaint(models.Model):
                     continue
                 seen.add(key)
                 env = env_of(user.lang)
-                summary = lines(env.lang)[index]
+                summary = lines(env.lang, user.tz)[index]
                 activity_vals.append(
                     {
                         "res_model_id": model_id,
@@ -415,7 +421,7 @@ class VipComplaint(models.Model):
                 )
             for partner in notified:
                 mails.setdefault(partner, []).append(
-                    (complaint, lines(env_of(partner.lang).lang))
+                    (complaint, lines(env_of(partner.lang).lang, partner.tz))
                 )
         # the recipients hear of it once, in the grouped mail below
         Activity = self.env["mail.activity"].with_context(

@@ -9,6 +9,7 @@ import polib
 from freezegun import freeze_time
 
 from odoo.tests import tagged
+from odoo.tools import format_datetime
 
 from .common import VipComplaintCommon
 
@@ -32,7 +33,7 @@ class TestLanguages(VipComplaintCommon):
             for lang in langs
         }
         # a zh_CN salesperson, a zh_TW VIP manager, an English company
-        cls.user_vip.lang = "zh_CN"
+        cls.user_vip.write({"lang": "zh_CN", "tz": "Asia/Shanghai"})
         cls.user_manager.lang = "zh_TW"
         cls.company.vip_escalation_user_id = cls.user_manager
         cls.company.partner_id.lang = "en_US"
@@ -141,6 +142,15 @@ class TestLanguages(VipComplaintCommon):
         for activity in at_risk:
             self.assertEqual(activity.user_id, self.user_vip)
             self.assertTrue(activity.summary.startswith(prefix), activity.summary)
+        # the deadline in the salesperson's language and time zone
+        env_zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        expected = at_risk_zh % {
+            "kind": self._zh("zh_CN", "response"),
+            "deadline": format_datetime(
+                env_zh, complaint.response_deadline, tz="Asia/Shanghai"
+            ),
+        }
+        self.assertIn(expected, at_risk.mapped("summary"))
         breach = self._activities(
             complaint, "partner_vip_care.mail_activity_type_vip_sla_breach"
         )
