@@ -30,6 +30,10 @@
         "views/vip_promise_views.xml",
         "views/vip_promise_report_views.xml",
         "wizards/vip_promise_wizard_views.xml",
+        "data/vip_monthly_digest_data.xml",
+        "report/vip_visit_report.xml",
+        "wizards/vip_export_wizard_views.xml",
+        "views/vip_review_report_views.xml",
         "views/menus.xml",
         "data/mail_activity_type_data.xml",
         "views/vip_visit_views.xml",
@@ -39,6 +43,7 @@
         "data/vip_complaint_data.xml",
         "views/vip_complaint_views.xml",
         "views/vip_sla_policy_views.xml",
+        "security/vip_review_security.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

@@ -16,3 +16,4 @@ from . import calendar_event
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
+from . import vip_monthly_digest

@@ -313,7 +313,19 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        digest = (
+            env["vip.monthly.digest"]
+            .sudo()
+            .create(
+                {
+                    "company_id": env.company.id,
+                    "user_id": self.user_manager.id,
+                    "month": "2026-01-01",
+                }
+            )
+        )
         return {
+            "vip.monthly.digest": digest,
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,
