@@ -109,7 +109,7 @@ def populate(env, per_sheet, manager, state):
     count = per_sheet - state["count"]
     if count <= 0:
         return
-    partner = f"(ARRAY{ids})[1 + (g % {len(ids)})]"
+    partner = f"(ARRAY{ids})[1 + mod(g, {len(ids)})]"
     for table_name, template_id in state["templates"].items():
         overrides = {"partner_id": partner}
         if table_name in ("vip_complaint", "vip_suggestion"):
@@ -117,7 +117,7 @@ def populate(env, per_sheet, manager, state):
         if table_name != "vip_visit":
             overrides["name"] = f"t.name || '-{state['count']}-' || g"
         if table_name == "vip_visit":
-            overrides["date"] = "t.date - (g % 25)"
+            overrides["date"] = "t.date - mod(g, 25)"
         copy_rows(cr, table_name, template_id, count, overrides)
     state["count"] = per_sheet
     env.invalidate_all()
