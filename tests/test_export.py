@@ -97,10 +97,11 @@ class TestExport(VipCareCommon):
             }
         )
 
-    def _export(self, user, **vals):
+    def _export(self, user, lang=None, **vals):
         wizard = (
             self.env["vip.export.wizard"]
             .with_user(user)
+            .with_context(lang=lang or user.lang)
             .create(
                 dict(
                     {
@@ -220,10 +221,9 @@ class TestExport(VipCareCommon):
     def test_translated_sheet_names(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["partner_vip_care"], ["zh_CN"])
-        self.user_manager.lang = "zh_CN"
-        book = self._export(self.user_manager)
-        self.assertNotEqual(book.sheetnames[0], "Summary")
-        self.assertEqual(len(book.sheetnames), 7)
+        book = self._export(self.user_manager, lang="zh_CN")
+        self.assertEqual(book.sheetnames[1:3], ["VIP 客户名册", "承诺台账"])
+        self.assertEqual(self._rows(book["VIP 客户名册"])[0][0], "客户")
 
     def test_query_count_does_not_grow(self):
         from ..report.vip_review_workbook import VipReviewWorkbook
@@ -294,6 +294,7 @@ class TestExport(VipCareCommon):
 
     def test_monthly_digest(self):
         self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["partner_vip_care"], ["zh_CN"])
         manager_cn = new_test_user(
             self.env,
             login="vip_manager_cn",
@@ -314,9 +315,15 @@ class TestExport(VipCareCommon):
                 self.assertEqual(len(mail.attachment_ids), 1)
                 book = openpyxl.load_workbook(io.BytesIO(mail.attachment_ids.raw))
                 self.assertEqual(len(book.sheetnames), 7)
-                self.assertIn("Gold", mail.body_html)
+                gold = self.gold.with_context(lang=digest.user_id.lang).name
+                self.assertIn(gold, mail.body_html)
             english = sent.filtered(lambda d: d.user_id == self.user_manager).mail_id
             self.assertIn("Monthly VIP review", english.subject)
+            chinese = sent.filtered(lambda d: d.user_id == manager_cn).mail_id
+            self.assertIn("VIP 月度回顾", chinese.subject)
+            self.assertIn("按时响应率", chinese.body_html)
+            book = openpyxl.load_workbook(io.BytesIO(chinese.attachment_ids.raw))
+            self.assertIn("承诺台账", book.sheetnames)
             # a second run the same month sends nothing more
             count = self.env["mail.mail"].search_count([])
             self.env["vip.export.wizard"]._cron_vip_monthly_digest()
