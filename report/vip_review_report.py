@@ -27,7 +27,7 @@ class VipReviewReport(models.Model):
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
-    tier_id = fields.Many2one("vip.tier", "Tier", readonly=True)
+    tier_id = fields.Many2one("vip.tier", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     promise_decided_count = fields.Integer("Promises Decided", readonly=True)

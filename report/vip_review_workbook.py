@@ -39,6 +39,25 @@ WIDTHS = {
 }
 
 
+def _worked_seconds(bounds):
+    """Function of a moment: worked seconds in the sorted work intervals
+    ``bounds`` [(begin, end)] up to that moment."""
+    begins = [b for b, _e in bounds]
+    # cumulated worked seconds before each interval
+    cumul = [0.0]
+    for b, e in bounds:
+        cumul.append(cumul[-1] + (e - b).total_seconds())
+
+    def worked(moment):
+        index = bisect_right(begins, moment) - 1
+        if index < 0:
+            return 0.0
+        b, e = bounds[index]
+        return cumul[index] + (min(moment, e) - b).total_seconds()
+
+    return worked
+
+
 class VipReviewWorkbook:
     def __init__(
         self,
@@ -51,7 +70,6 @@ class VipReviewWorkbook:
         selected=None,
     ):
         self.env = env
-        self._ = env._
         self.date_from = fields.Date.to_date(date_from)
         self.date_to = fields.Date.to_date(date_to)
         self.company = company
@@ -259,7 +277,7 @@ class VipReviewWorkbook:
         result = []
         total = defaultdict(float)
         labels = {tier.id: tier.name for tier in tiers}
-        labels[NO_TIER] = self._("No Tier")
+        labels[NO_TIER] = self.env._("No Tier")
         for key in keys:
             row = rows[key]
             if key == NO_TIER and not any(row.values()):
@@ -267,7 +285,7 @@ class VipReviewWorkbook:
             for name, value in row.items():
                 total[name] += value
             result.append(self._rates(dict(row, tier=labels[key], tier_id=key)))
-        result.append(self._rates(dict(total, tier=self._("Total"), tier_id=None)))
+        result.append(self._rates(dict(total, tier=self.env._("Total"), tier_id=None)))
         self.stages = stages
         return result
 
@@ -464,15 +482,14 @@ class VipReviewWorkbook:
     # ------------------------------------------------------------------
 
     def sheet_titles(self):
-        _ = self._
         return [
-            _("Summary"),
-            _("VIP Roster"),
-            _("Promise Ledger"),
-            _("Complaints"),
-            _("Suggestions"),
-            _("Visits"),
-            _("Satisfaction"),
+            self.env._("Summary"),
+            self.env._("VIP Roster"),
+            self.env._("Promise Ledger"),
+            self.env._("Complaints"),
+            self.env._("Suggestions"),
+            self.env._("Visits"),
+            self.env._("Satisfaction"),
         ]
 
     def build(self):
@@ -506,26 +523,25 @@ class VipReviewWorkbook:
         return output.getvalue()
 
     def _sheet_summary(self):
-        _ = self._
         summary = self.summary()
         columns = [
-            (_("Tier"), "text"),
-            (_("Customers"), "int"),
-            (_("Revenue in Window"), "money"),
-            (_("Tier Changes In"), "int"),
-            (_("Tier Changes Out"), "int"),
-            (_("Promises Decided"), "int"),
-            (_("Kept on Time"), "percent"),
-            (_("Open Promises"), "int"),
-            (_("Open Promise Exposure"), "money"),
-            (_("Complaints"), "int"),
-            (_("Responses on Time"), "percent"),
-            (_("Resolutions on Time"), "percent"),
-            (_("Suggestions Decided"), "int"),
-            (_("Loop Closure"), "percent"),
-            (_("Visits"), "int"),
-            (_("Customers Due a Visit"), "int"),
-            (_("Visit Coverage"), "percent"),
+            (self.env._("Tier"), "text"),
+            (self.env._("Customers"), "int"),
+            (self.env._("Revenue in Window"), "money"),
+            (self.env._("Tier Changes In"), "int"),
+            (self.env._("Tier Changes Out"), "int"),
+            (self.env._("Promises Decided"), "int"),
+            (self.env._("Kept on Time"), "percent"),
+            (self.env._("Open Promises"), "int"),
+            (self.env._("Open Promise Exposure"), "money"),
+            (self.env._("Complaints"), "int"),
+            (self.env._("Responses on Time"), "percent"),
+            (self.env._("Resolutions on Time"), "percent"),
+            (self.env._("Suggestions Decided"), "int"),
+            (self.env._("Loop Closure"), "percent"),
+            (self.env._("Visits"), "int"),
+            (self.env._("Customers Due a Visit"), "int"),
+            (self.env._("Visit Coverage"), "percent"),
         ]
         keys = [
             "tier",
@@ -547,10 +563,13 @@ class VipReviewWorkbook:
             "visit_coverage",
         ]
         if self._has_field("vip_last_nps"):
-            columns += [(_("NPS Answers"), "int"), (_("NPS"), "float")]
+            columns += [
+                (self.env._("NPS Answers"), "int"),
+                (self.env._("NPS"), "float"),
+            ]
             keys += ["nps_answers", "nps"]
         for stage, label in self.stages:
-            columns.append((_("Stage: %s", label), "int"))
+            columns.append((self.env._("Stage: %s", label), "int"))
             keys.append(f"stage_{stage}")
 
         def rows():
@@ -562,7 +581,6 @@ class VipReviewWorkbook:
         return columns, rows()
 
     def _sheet_roster(self):
-        _ = self._
         partners = self.env["res.partner"]
         fnames = [
             "complete_name",
@@ -577,24 +595,26 @@ class VipReviewWorkbook:
             "vip_next_management_visit_date",
         ]
         columns = [
-            (_("Customer"), "text"),
-            (_("Tier"), "text"),
-            (_("Pareto Class"), "text"),
-            (_("Salesperson"), "text"),
-            (_("Revenue in Window"), "money"),
-            (_("Revenue as of"), "date"),
-            (_("In Tier Since"), "date"),
-            (_("Last Account Manager Visit"), "date"),
-            (_("Next Account Manager Visit"), "date"),
-            (_("Next Management Visit"), "date"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier"), "text"),
+            (self.env._("Pareto Class"), "text"),
+            (self.env._("Salesperson"), "text"),
+            (self.env._("Revenue in Window"), "money"),
+            (self.env._("Revenue as of"), "date"),
+            (self.env._("In Tier Since"), "date"),
+            (self.env._("Last Account Manager Visit"), "date"),
+            (self.env._("Next Account Manager Visit"), "date"),
+            (self.env._("Next Management Visit"), "date"),
         ]
         extra = []
         if self._has_field("vip_last_nps"):
-            extra.append(("vip_last_nps", (_("Last NPS"), "float")))
+            extra.append(("vip_last_nps", (self.env._("Last NPS"), "float")))
         if self._has_field("vip_lifecycle_stage"):
-            extra.append(("vip_lifecycle_stage", (_("Lifecycle Stage"), "text")))
+            extra.append(
+                ("vip_lifecycle_stage", (self.env._("Lifecycle Stage"), "text"))
+            )
         if self._has_field("vip_health_score"):
-            extra.append(("vip_health_score", (_("Health Score"), "float")))
+            extra.append(("vip_health_score", (self.env._("Health Score"), "float")))
         fnames += [fname for fname, _col in extra]
         columns += [col for _fname, col in extra]
         records = partners.search_fetch(
@@ -633,7 +653,6 @@ class VipReviewWorkbook:
         return columns, rows()
 
     def _sheet_promises(self):
-        _ = self._
         promises = self.env["vip.promise"]
         records = promises.search_fetch(
             self._promise_domain(),
@@ -667,20 +686,20 @@ class VipReviewWorkbook:
         types = self._labels("vip.promise", "promise_type")
         states = self._labels("vip.promise", "state")
         columns = [
-            (_("Reference"), "text"),
-            (_("Customer"), "text"),
-            (_("Tier at Submission"), "text"),
-            (_("Promised by"), "text"),
-            (_("Type"), "text"),
-            (_("Description"), "long"),
-            (_("Value"), "cmoney"),
-            (_("Open Exposure"), "money"),
-            (_("Deadline"), "date"),
-            (_("Status"), "text"),
-            (_("Closed on"), "date"),
-            (_("Kept on Time"), "bool"),
-            (_("Approved by"), "text"),
-            (_("From Complaint"), "text"),
+            (self.env._("Reference"), "text"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier at Submission"), "text"),
+            (self.env._("Promised by"), "text"),
+            (self.env._("Type"), "text"),
+            (self.env._("Description"), "long"),
+            (self.env._("Value"), "cmoney"),
+            (self.env._("Open Exposure"), "money"),
+            (self.env._("Deadline"), "date"),
+            (self.env._("Status"), "text"),
+            (self.env._("Closed on"), "date"),
+            (self.env._("Kept on Time"), "bool"),
+            (self.env._("Approved by"), "text"),
+            (self.env._("From Complaint"), "text"),
         ]
 
         def rows():
@@ -734,20 +753,7 @@ class VipReviewWorkbook:
                 ]
             else:
                 bounds = [(start, stop + timedelta(seconds=1))]
-            begins = [b for b, _e in bounds]
-            # cumulated worked seconds before each interval
-            cumul = [0.0]
-            for b, e in bounds:
-                cumul.append(cumul[-1] + (e - b).total_seconds())
-
-            def worked(moment, bounds=bounds, begins=begins, cumul=cumul):
-                """Worked seconds from the span's start up to ``moment``."""
-                index = bisect_right(begins, moment) - 1
-                if index < 0:
-                    return 0.0
-                b, e = bounds[index]
-                return cumul[index] + (min(moment, e) - b).total_seconds()
-
+            worked = _worked_seconds(bounds)
             for complaint, begin, ends in items:
                 origin = worked(begin)
                 hours = [
@@ -760,7 +766,6 @@ class VipReviewWorkbook:
         return result
 
     def _sheet_complaints(self):
-        _ = self._
         records = self.env["vip.complaint"].search_fetch(
             self._complaint_domain(),
             [
@@ -802,28 +807,28 @@ class VipReviewWorkbook:
         sla = self._labels("vip.complaint", "response_sla_state")
         hours = self._business_hours(records)
         columns = [
-            (_("Reference"), "text"),
-            (_("Subject"), "long"),
-            (_("Customer"), "text"),
-            (_("Tier at Intake"), "text"),
-            (_("Category"), "text"),
-            (_("Severity"), "text"),
-            (_("Channel"), "text"),
-            (_("Responsible"), "text"),
-            (_("Status"), "text"),
-            (_("Received on"), "datetime"),
-            (_("Allowed Response (hours)"), "float"),
-            (_("Response Deadline"), "datetime"),
-            (_("Responded on"), "datetime"),
-            (_("Response SLA"), "text"),
-            (_("Hours to Respond (business)"), "float"),
-            (_("Allowed Resolution (hours)"), "float"),
-            (_("Resolution Deadline"), "datetime"),
-            (_("Resolved on"), "datetime"),
-            (_("Resolution SLA"), "text"),
-            (_("Hours to Resolve (business)"), "float"),
-            (_("Paused (business hours)"), "float"),
-            (_("Escalation Level"), "int"),
+            (self.env._("Reference"), "text"),
+            (self.env._("Subject"), "long"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier at Intake"), "text"),
+            (self.env._("Category"), "text"),
+            (self.env._("Severity"), "text"),
+            (self.env._("Channel"), "text"),
+            (self.env._("Responsible"), "text"),
+            (self.env._("Status"), "text"),
+            (self.env._("Received on"), "datetime"),
+            (self.env._("Allowed Response (hours)"), "float"),
+            (self.env._("Response Deadline"), "datetime"),
+            (self.env._("Responded on"), "datetime"),
+            (self.env._("Response SLA"), "text"),
+            (self.env._("Hours to Respond (business)"), "float"),
+            (self.env._("Allowed Resolution (hours)"), "float"),
+            (self.env._("Resolution Deadline"), "datetime"),
+            (self.env._("Resolved on"), "datetime"),
+            (self.env._("Resolution SLA"), "text"),
+            (self.env._("Hours to Resolve (business)"), "float"),
+            (self.env._("Paused (business hours)"), "float"),
+            (self.env._("Escalation Level"), "int"),
         ]
         local = self._local
 
@@ -858,7 +863,6 @@ class VipReviewWorkbook:
         return columns, rows()
 
     def _sheet_suggestions(self):
-        _ = self._
         records = self.env["vip.suggestion"].search_fetch(
             self._suggestion_domain(),
             [
@@ -885,18 +889,18 @@ class VipReviewWorkbook:
         categories = self._labels("vip.suggestion", "category")
         states = self._labels("vip.suggestion", "state")
         columns = [
-            (_("Title"), "long"),
-            (_("Customer"), "text"),
-            (_("Tier"), "text"),
-            (_("Category"), "text"),
-            (_("Owner"), "text"),
-            (_("Supporters"), "int"),
-            (_("Raised on"), "datetime"),
-            (_("Status"), "text"),
-            (_("Decided on"), "datetime"),
-            (_("Decision"), "long"),
-            (_("Reply Sent On"), "datetime"),
-            (_("Days to Reply"), "float"),
+            (self.env._("Title"), "long"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier"), "text"),
+            (self.env._("Category"), "text"),
+            (self.env._("Owner"), "text"),
+            (self.env._("Supporters"), "int"),
+            (self.env._("Raised on"), "datetime"),
+            (self.env._("Status"), "text"),
+            (self.env._("Decided on"), "datetime"),
+            (self.env._("Decision"), "long"),
+            (self.env._("Reply Sent On"), "datetime"),
+            (self.env._("Days to Reply"), "float"),
         ]
         local = self._local
 
@@ -920,7 +924,6 @@ class VipReviewWorkbook:
         return columns, rows()
 
     def _sheet_visits(self):
-        _ = self._
         records = self.env["vip.visit"].search_fetch(
             self._visit_domain(),
             [
@@ -953,18 +956,18 @@ class VipReviewWorkbook:
             ):
                 raised[visit.id][index] = count
         columns = [
-            (_("Date"), "date"),
-            (_("Customer"), "text"),
-            (_("Tier at Visit"), "text"),
-            (_("Type"), "text"),
-            (_("Visited By"), "text"),
-            (_("Contact Met"), "text"),
-            (_("Summary"), "long"),
-            (_("Customer Feedback"), "long"),
-            (_("Next Steps"), "long"),
-            (_("Complaints Raised"), "int"),
-            (_("Promises Made"), "int"),
-            (_("Suggestions Raised"), "int"),
+            (self.env._("Date"), "date"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier at Visit"), "text"),
+            (self.env._("Type"), "text"),
+            (self.env._("Visited By"), "text"),
+            (self.env._("Contact Met"), "text"),
+            (self.env._("Summary"), "long"),
+            (self.env._("Customer Feedback"), "long"),
+            (self.env._("Next Steps"), "long"),
+            (self.env._("Complaints Raised"), "int"),
+            (self.env._("Promises Made"), "int"),
+            (self.env._("Suggestions Raised"), "int"),
         ]
 
         def text(html):
@@ -991,14 +994,13 @@ class VipReviewWorkbook:
     def _sheet_satisfaction(self):
         """Survey answers of the satisfaction campaigns, where that capability is
         installed; otherwise the headers only."""
-        _ = self._
         columns = [
-            (_("Campaign"), "text"),
-            (_("Customer"), "text"),
-            (_("Contact"), "text"),
-            (_("NPS Score"), "float"),
-            (_("Category"), "text"),
-            (_("Thanked on"), "datetime"),
+            (self.env._("Campaign"), "text"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Contact"), "text"),
+            (self.env._("NPS Score"), "float"),
+            (self.env._("Category"), "text"),
+            (self.env._("Thanked on"), "datetime"),
         ]
         model_name = "vip.survey.participant"
         if model_name not in self.env or not self.env[model_name].has_access("read"):
