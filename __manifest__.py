@@ -39,6 +39,10 @@
         "data/vip_complaint_data.xml",
         "views/vip_complaint_views.xml",
         "views/vip_sla_policy_views.xml",
+        "data/vip_health_data.xml",
+        "security/vip_health_security.xml",
+        "views/vip_health_views.xml",
+        "views/res_config_settings_health_views.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

@@ -16,3 +16,8 @@ from . import calendar_event
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
+from . import res_company_health
+from . import res_config_settings_health
+from . import res_partner_health
+from . import vip_health_history
+from . import account_move

@@ -1,3 +1,4 @@
 from . import vip_promise_report
 from . import vip_suggestion_report
 from . import vip_complaint_report
+from . import vip_health_report

@@ -313,6 +313,21 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        # sudo: the nightly health job writes the snapshots
+        health = (
+            env["vip.health.history"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": env.company.id,
+                    "month": fields.Date.today().replace(day=1),
+                    "score": 80,
+                    "stage": "active",
+                    "tier_id": self.silver.id,
+                }
+            )
+        )
         return {
             "res.partner": self.customer,
             "vip.promise": self.promise,
@@ -323,6 +338,7 @@ class TestIntegrityRpc(HttpCase):
             "vip.visit": visit,
             "vip.tier": self.gold,
             "vip.tier.history": history,
+            "vip.health.history": health,
             "vip.sla.policy": env["vip.sla.policy"].search([], limit=1),
             "vip.complaint.category": env["vip.complaint.category"].search([], limit=1),
         }
