@@ -175,9 +175,9 @@ class Bench:
                       JOIN bench_health c ON c.n = 1 + (g - 1) %% %(n)s
                 ), m AS (
                     SELECT g, partner_id,
-                           %(day)s::date - silence - j * every
-                             - CASE WHEN j = 0 THEN 0
-                                    ELSE ((g * 7919) %% (every / 5 + 1))::int END
+                           %(day)s::date - (silence + j * every
+                             + CASE WHEN j = 0 THEN 0
+                                    ELSE (g * 7919) %% (every / 5 + 1) END)::int
                              AS day,
                            round(500 + (g * 37) %% 5000, 2) AS amount
                       FROM g

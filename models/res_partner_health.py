@@ -1,13 +1,11 @@
-import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, format_date, split_every
 
-_logger = logging.getLogger(__name__)
 
 LIFECYCLE_STAGES = [
     ("new", "New"),
@@ -243,7 +241,7 @@ class ResPartner(models.Model):
         if code == "visits":
             return _(
                 "planned visit overdue since %(date)s",
-                date=fields.Date.to_string(fields.Date.to_date(argument)),
+                date=format_date(self.env, fields.Date.to_date(argument)),
             )
         return code
 

@@ -309,3 +309,15 @@ class TestHealth(VipCareCommon):
         self.assertEqual(customer.vip_share_of_wallet, 25.0)
         with self.assertRaises(UserError):
             customer.with_user(self.user_vip).write({"vip_lifecycle_stage": "active"})
+
+    def test_contact_of_assessed_customer(self):
+        """A contact added by a plain user copies the company's health values (the
+        commercial sync is no forged write)."""
+        customer = self._customer("Family Business")
+        self._monthly(customer, RUN_DAY - timedelta(days=95))
+        self._run(RUN_DAY)
+        contact = self.Partner.with_user(self.user_internal).create(
+            {"name": "Buyer", "parent_id": customer.id}
+        )
+        self.assertEqual(contact.vip_lifecycle_stage, "lapsed")
+        self.assertEqual(contact.vip_order_interval_days, 30)
