@@ -108,9 +108,7 @@ class Bench:
              WHERE ref LIKE 'BENCH-H-%%' GROUP BY 1 ORDER BY 1
             """
         )
-        self.say(
-            "  stages: " + ", ".join(f"{s}: {n}" for s, n in self.cr.fetchall())
-        )
+        self.say("  stages: " + ", ".join(f"{s}: {n}" for s, n in self.cr.fetchall()))
 
     def generate(self):
         cr, args = self.cr, self.args
@@ -123,12 +121,15 @@ class Bench:
         for _n in range(args.customers):
             interval = random.choice(INTERVALS)
             draw, cumulative = random.random(), 0.0
-            for share, low, high in SILENCES:
+            low = high = None
+            for share, low, high in SILENCES:  # noqa: B007 (the bounds drawn)
                 cumulative += share
                 if draw < cumulative:
                     break
             low_days = 400 if low is None else low * interval
-            high_days = (500 if low is None else 365) if high is None else high * interval
+            high_days = (
+                (500 if low is None else 365) if high is None else high * interval
+            )
             intervals.append(interval)
             silences.append(round(random.uniform(low_days, max(low_days, high_days))))
         per = args.invoices // args.customers
@@ -423,7 +424,8 @@ class Bench:
         per_batch = sum(
             queries
             for label, (_w, _s, _c, queries, _n) in self.profile_a.items()
-            if label in ("_vip_health_write", "_vip_health_stage_moves", "_vip_snapshot")
+            if label
+            in ("_vip_health_write", "_vip_health_stage_moves", "_vip_snapshot")
         )
         self.say(
             f"queries per batch (write + notes/activities + snapshot): "

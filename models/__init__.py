@@ -5,6 +5,11 @@ from . import res_config_settings
 from . import vip_tier
 from . import vip_tier_history
 from . import res_partner
+from . import vip_tier_evaluation
+from . import res_partner_promise
+from . import res_partner_complaint
+from . import res_partner_visit
+from . import res_partner_meeting
 from . import vip_promise
 from . import vip_visit
 from . import mail_activity
@@ -16,6 +21,7 @@ from . import calendar_event
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
+from . import vip_complaint_sla
 from . import res_company_health
 from . import res_config_settings_health
 from . import res_partner_health

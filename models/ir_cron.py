@@ -1,3 +1,5 @@
+import time
+
 from odoo import api, models
 
 
@@ -13,3 +15,10 @@ class IrCron(models.Model):
         if not self.env.context.get("ir_cron_progress_id"):
             return float("inf")
         return self._commit_progress(processed, remaining=remaining)
+
+    @api.model
+    def _vip_time_left(self):
+        """Seconds the running job may still use (infinite outside the scheduler),
+        without committing anything."""
+        end = self.env.context.get("cron_end_time")
+        return max(end - time.monotonic(), 0) if end else float("inf")

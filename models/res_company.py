@@ -103,6 +103,14 @@ class ResCompany(models.Model):
                 )
             )
 
+    def _vip_escalation_contact(self):
+        """Who follows up when no one else is named: the company's escalation
+        contact, else its first VIP manager (empty when there is none)."""
+        self.ensure_one()
+        if self.vip_escalation_user_id.active:
+            return self.vip_escalation_user_id
+        return self._vip_managers()[:1]
+
     def _vip_managers(self):
         """Active internal VIP managers of these companies, oldest first: who approves,
         follows up and receives escalations when nobody is named."""

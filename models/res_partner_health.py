@@ -6,7 +6,6 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
-
 LIFECYCLE_STAGES = [
     ("new", "New"),
     ("active", "Active"),
@@ -268,13 +267,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _cron_vip_health(self):
-        # commit per batch only when the scheduler runs the job
-        commit = bool(self.env.context.get("ir_cron_progress_id"))
         # sudo: every company's customers, whoever the cron runs as
         for company in self.env["res.company"].sudo().search([]):
-            _changed, stopped = self.with_company(company)._vip_health_company(
-                commit=commit
-            )
+            _changed, stopped = self.with_company(company)._vip_health_company()
             if stopped:
                 return
 
@@ -287,8 +282,10 @@ class ResPartner(models.Model):
         return self._vip_health_company(partners, today)[0]
 
     @api.model
-    def _vip_health_company(self, partners=None, today=None, commit=False):
-        """(partners whose stage changed, whether the cron must stop)."""
+    def _vip_health_company(self, partners=None, today=None):
+        """(partners whose stage changed, whether the cron must stop). A run over
+        every customer commits its batches under the scheduler; a run for given
+        partners (a button, a posted invoice) is small and never commits."""
         company = self.env.company
         today = today or fields.Date.context_today(self)
         partner_ids = (
@@ -366,6 +363,7 @@ class ResPartner(models.Model):
                 changes.append((pid, new))
                 if new[2] != old[2]:
                     moves.append((pid, old[2], new[2], row["user_id"]))
+        commit = partners is None
         return self._vip_health_apply(company, today, rows, changes, moves, commit)
 
     @api.model
@@ -672,9 +670,7 @@ class ResPartner(models.Model):
         # sudo: whether the salespeople are still active, whoever runs the job
         users = self.env["res.users"].sudo().browse({u for _p, u in lapsing if u})
         active_ids = set(users.filtered("active").ids)
-        fallback = company.vip_escalation_user_id
-        if not fallback.active:
-            fallback = company._vip_managers()[:1]
+        fallback = company._vip_escalation_contact()
         model_id = self.env["ir.model"]._get_id("res.partner")
         summary = self.env._("Win back this customer")
         # the activities' document names read the partners one by one: load them

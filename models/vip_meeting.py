@@ -230,16 +230,7 @@ class VipMeeting(models.Model):
         """Plan draft meetings (or refresh planned ones): create or update the
         calendar event with the customers' contacts and the internal users as
         attendees, so that Odoo sends the invitations and collects the answers."""
-        for meeting in self:
-            if meeting.state not in ("draft", "planned"):
-                raise UserError(
-                    self.env._(
-                        "Meeting %(meeting)s is %(state)s: only draft meetings can "
-                        "be planned.",
-                        meeting=meeting.name,
-                        state=meeting._state_label(),
-                    )
-                )
+        self._vip_check_state(("draft", "planned"), self.env._("plan"))
         self.filtered(lambda m: m.state == "draft")._vip_workflow_write(
             {"state": "planned"}
         )
@@ -249,16 +240,7 @@ class VipMeeting(models.Model):
     def action_hold(self):
         """The meeting took place: attendance can now be marked; accepted
         invitations count as attended until told otherwise."""
-        for meeting in self:
-            if meeting.state != "planned":
-                raise UserError(
-                    self.env._(
-                        "Meeting %(meeting)s is %(state)s: only a planned meeting "
-                        "can be held.",
-                        meeting=meeting.name,
-                        state=meeting._state_label(),
-                    )
-                )
+        self._vip_check_state(("planned",), self.env._("hold"))
         self._vip_workflow_write({"state": "held"})
         self.attendee_ids.filtered(lambda a: a.state == "accepted").write(
             {"state": "attended"}
@@ -268,16 +250,7 @@ class VipMeeting(models.Model):
     def action_close(self):
         """Close held meetings: invitees whose attendance was not marked are
         absent; a recurring meeting plans the next one of the series."""
-        for meeting in self:
-            if meeting.state != "held":
-                raise UserError(
-                    self.env._(
-                        "Meeting %(meeting)s is %(state)s: only a held meeting can "
-                        "be closed.",
-                        meeting=meeting.name,
-                        state=meeting._state_label(),
-                    )
-                )
+        self._vip_check_state(("held",), self.env._("close"))
         self.attendee_ids.filtered(lambda a: a.state in ("invited", "accepted")).write(
             {"state": "absent"}
         )
@@ -286,15 +259,7 @@ class VipMeeting(models.Model):
         return True
 
     def action_cancel(self):
-        for meeting in self:
-            if meeting.state in ("closed", "cancelled"):
-                raise UserError(
-                    self.env._(
-                        "Meeting %(meeting)s is %(state)s: it cannot be cancelled.",
-                        meeting=meeting.name,
-                        state=meeting._state_label(),
-                    )
-                )
+        self._vip_check_state(("draft", "planned", "held"), self.env._("cancel"))
         # sudo: the organizer's calendar privacy must not stop the cancellation
         events = self.calendar_event_id.sudo()
         self._vip_workflow_write({"state": "cancelled"})
@@ -311,10 +276,7 @@ class VipMeeting(models.Model):
         return True
 
     def action_draft(self):
-        if any(meeting.state != "cancelled" for meeting in self):
-            raise UserError(
-                self.env._("Only a cancelled meeting can be reset to draft.")
-            )
+        self._vip_check_state(("cancelled",), self.env._("reset to draft"))
         self._vip_workflow_write({"state": "draft", "calendar_event_id": False})
         self.attendee_ids.write({"state": "invited"})
         return True
@@ -335,14 +297,7 @@ class VipMeeting(models.Model):
         with an e-mail address; customers already invited are skipped, customers
         without any e-mail are listed (notification and chatter), not dropped."""
         self.ensure_one()
-        if self.state not in ("draft", "planned"):
-            raise UserError(
-                self.env._(
-                    "Meeting %(meeting)s is %(state)s: invitations are closed.",
-                    meeting=self.name,
-                    state=self._state_label(),
-                )
-            )
+        self._vip_check_state(("draft", "planned"), self.env._("invite customers to"))
         if not isinstance(tiers, models.BaseModel):
             tiers = self.env["vip.tier"].browse(tiers)
         if not tiers:
@@ -416,10 +371,6 @@ class VipMeeting(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
-    def _state_label(self):
-        self.ensure_one()
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
     @api.model
     def _contacts_with_email(self, customers):
         """{customer id: contact to invite}: the customer itself when it has an
@@ -441,16 +392,9 @@ class VipMeeting(models.Model):
         return contacts
 
     def _check_invitations_open(self):
-        for meeting in self:
-            if meeting.state not in ("draft", "planned"):
-                raise UserError(
-                    self.env._(
-                        "Meeting %(meeting)s is %(state)s: invitees can no longer "
-                        "be added or removed.",
-                        meeting=meeting.name,
-                        state=meeting._state_label(),
-                    )
-                )
+        self._vip_check_state(
+            ("draft", "planned"), self.env._("change the invitees of")
+        )
 
     def _calendar_partners(self):
         self.ensure_one()

@@ -288,10 +288,10 @@ class VipPromise(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         default_partner = self.env.context.get("default_partner_id")
+        if default_partner:  # a contact as default customer goes to its company too
+            vals_list = [{"partner_id": default_partner, **vals} for vals in vals_list]
+        vals_list = [self.env["res.partner"]._vip_customer_vals(v) for v in vals_list]
         for vals in vals_list:
-            if "partner_id" not in vals and default_partner:
-                vals["partner_id"] = default_partner
-            self._normalize_partner_vals(vals)
             # the reference is the ledger's: only server code may bring its own
             if not self.env.su or vals.get("name", "New") in ("New", self.env._("New")):
                 company = self.env["res.company"].browse(
@@ -303,7 +303,7 @@ class VipPromise(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        vals = self._normalize_partner_vals(dict(vals))
+        vals = self.env["res.partner"]._vip_customer_vals(vals)
         frozen = [fname for fname in FROZEN_FIELDS if fname in vals]
         if frozen:
             for promise in self.filtered(lambda p: p.state != "draft"):
@@ -322,17 +322,6 @@ class VipPromise(models.Model):
                             )
                         )
         return super().write(vals)
-
-    def _normalize_partner_vals(self, vals):
-        """A contact given as customer: keep its commercial entity as customer and
-        the contact as contact."""
-        if vals.get("partner_id"):
-            partner = self.env["res.partner"].browse(vals["partner_id"])
-            commercial = partner.commercial_partner_id
-            if partner != commercial:
-                vals["partner_id"] = commercial.id
-                vals.setdefault("contact_id", partner.id)
-        return vals
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -353,7 +342,7 @@ class VipPromise(models.Model):
     def action_submit(self):
         today = fields.Date.context_today(self)
         for promise in self:
-            promise._check_state(("draft",), self.env._("submit"))
+            promise._vip_check_state(("draft",), self.env._("submit"))
             if not (promise.description or "").strip():
                 raise UserError(
                     self.env._(
@@ -406,7 +395,7 @@ class VipPromise(models.Model):
     def action_approve(self, note=None):
         self._check_approval_rights()
         for promise in self:
-            promise._check_state(("to_approve",), self.env._("approve"))
+            promise._vip_check_state(("to_approve",), self.env._("approve"))
         self._vip_workflow_write(
             {
                 "state": "open",
@@ -429,7 +418,7 @@ class VipPromise(models.Model):
             return self._wizard_action("refuse")
         self._check_approval_rights(refuse=True)
         for promise in self:
-            promise._check_state(("to_approve",), self.env._("refuse"))
+            promise._vip_check_state(("to_approve",), self.env._("refuse"))
         self._vip_workflow_write(
             {
                 "state": "draft",
@@ -446,7 +435,7 @@ class VipPromise(models.Model):
         today = fields.Date.context_today(self)
         done_date = fields.Date.to_date(done_date) or today
         for promise in self:
-            promise._check_state(("open",), self.env._("mark kept"))
+            promise._vip_check_state(("open",), self.env._("mark kept"))
         self._vip_workflow_write(
             {"state": "kept", "done_date": done_date, "outcome_note": note}
         )
@@ -459,7 +448,7 @@ class VipPromise(models.Model):
         if not (reason or "").strip():
             return self._wizard_action("broken")
         for promise in self:
-            promise._check_state(("open",), self.env._("mark broken"))
+            promise._vip_check_state(("open",), self.env._("mark broken"))
         self._vip_workflow_write(
             {
                 "state": "broken",
@@ -475,7 +464,7 @@ class VipPromise(models.Model):
         if not (reason or "").strip():
             return self._wizard_action("cancel")
         for promise in self:
-            promise._check_state(("draft", *OPEN_STATES), self.env._("cancel"))
+            promise._vip_check_state(("draft", *OPEN_STATES), self.env._("cancel"))
         self._vip_workflow_write({"state": "cancelled", "outcome_note": reason})
         self._close_reminder_activities()
         self.activity_unlink([ACTIVITY_APPROVAL])
@@ -486,7 +475,7 @@ class VipPromise(models.Model):
         """Cancel this submitted promise and return a new draft copying it, linked
         by ``supersedes_id``, to correct what the ledger freezes."""
         self.ensure_one()
-        self._check_state(OPEN_STATES, self.env._("supersede"))
+        self._vip_check_state(OPEN_STATES, self.env._("supersede"))
         new = self.copy({"user_id": self.user_id.id})
         new._vip_workflow_write({"supersedes_id": self.id})
         self.action_cancel(
@@ -519,19 +508,6 @@ class VipPromise(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-
-    def _check_state(self, states, step):
-        self.ensure_one()
-        if self.state not in states:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                self.env._(
-                    "%(promise)s cannot %(step)s: it is %(state)s.",
-                    promise=self.name,
-                    step=step,
-                    state=labels[self.state],
-                )
-            )
 
     def _check_approval_rights(self, refuse=False):
         if not self.env.su and not self.env.user.has_group(
@@ -583,7 +559,7 @@ class VipPromise(models.Model):
         # sudo: the reminders are assigned to the promiser and managers, not the caller
         self.sudo().activity_unlink([ACTIVITY_REMINDER, ACTIVITY_OVERDUE])
 
-    def _vip_managers(self):
+    def _vip_approvers(self):
         """{promise: the manager who approves or follows it up}, in one search: the
         company's escalation contact when a VIP manager, else the first VIP manager
         of the company; never the promiser."""
@@ -604,7 +580,7 @@ class VipPromise(models.Model):
         return result
 
     def _schedule_approval_activity(self):
-        managers = self._vip_managers()
+        managers = self._vip_approvers()
         for promise in self:
             manager = managers[promise]
             if not manager:
@@ -630,28 +606,27 @@ class VipPromise(models.Model):
         """Daily: deadline reminders to the promiser, overdue activities to the
         promiser and a manager. Each promise is flagged once handled, so a re-run
         never schedules twice; commits per batch when run by the scheduler."""
-        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         for kind in ("reminder", "overdue"):
-            while True:
-                domain = self._reminder_domain(kind)
-                promises = self.search(domain, limit=CRON_BATCH_SIZE, order="id")
-                if in_cron:
-                    promises = promises.try_lock_for_update().filtered_domain(domain)
-                if not promises:
-                    break
-                promises._schedule_cron_activities(kind)
-                if in_cron:
-                    remaining = (
-                        self.search_count(domain)
-                        if len(promises) == CRON_BATCH_SIZE
-                        else 0
-                    )
-                    if not self.env["ir.cron"]._commit_progress(
-                        len(promises), remaining=remaining
-                    ):
-                        return
-                if len(promises) < CRON_BATCH_SIZE:
-                    break
+            while self._vip_process_reminders(kind):
+                pass
+
+    @api.model
+    def _vip_process_reminders(self, kind):
+        """One batch of the cron, queue style: lock, process, commit progress.
+        True when more promises wait and there is time left."""
+        domain = self._reminder_domain(kind)
+        promises = self.search(domain, limit=CRON_BATCH_SIZE, order="id")
+        # another worker's promises are skipped, and gone from the domain after it
+        promises = promises.try_lock_for_update().filtered_domain(domain)
+        if not promises:
+            return False
+        promises._schedule_cron_activities(kind)
+        full = len(promises) == CRON_BATCH_SIZE
+        remaining = self.search_count(domain) if full else 0
+        time_left = self.env["ir.cron"]._vip_commit_progress(
+            len(promises), remaining=remaining
+        )
+        return full and bool(time_left)
 
     @api.model
     def _reminder_domain(self, kind):
@@ -689,7 +664,7 @@ class VipPromise(models.Model):
         else:
             activity_type = self.env.ref(ACTIVITY_REMINDER)
         today = fields.Date.context_today(self)
-        managers = self._vip_managers() if kind == "overdue" else {}
+        managers = self._vip_approvers() if kind == "overdue" else {}
         vals_list = []
         for promise in self:
             base = {

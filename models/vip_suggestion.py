@@ -2,6 +2,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.fields import Domain
 
 DECIDED_STATES = ("accepted", "implemented", "rejected")
 ADOPTED_STATES = ("accepted", "implemented")
@@ -176,9 +177,12 @@ class VipSuggestion(models.Model):
             )
 
     def _search_reply_pending(self, operator, value):
-        if operator != "in":
+        if operator not in ("in", "not in"):
             return NotImplemented
-        return [("state", "in", DECIDED_STATES), ("response_sent_on", "=", False)]
+        domain = Domain("state", "in", DECIDED_STATES) & Domain(
+            "response_sent_on", "=", False
+        )
+        return domain if (operator == "in") == (True in value) else ~domain
 
     @api.constrains("state", "decision_note")
     def _check_decision_note(self):
@@ -236,7 +240,7 @@ class VipSuggestion(models.Model):
             suggestion.promise_count = counts.get(suggestion, 0)
 
     def action_review(self):
-        self._check_state(("new",), self.env._("put in review"))
+        self._vip_check_state(("new",), self.env._("put in review"))
         self._vip_workflow_write({"state": "review"})
         return True
 
@@ -334,24 +338,16 @@ class VipSuggestion(models.Model):
     # Business methods
     # ------------------------------------------------------------------
 
-    def _check_state(self, allowed, what):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for suggestion in self:
-            if suggestion.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "Suggestion %(name)s is %(state)s: it cannot be %(what)s.",
-                        name=suggestion.name,
-                        state=labels[suggestion.state],
-                        what=what,
-                    )
-                )
-
     def _decide(self, state, note, allowed):
         labels = dict(self._fields["state"]._description_selection(self.env))
         if note is None and self.env.context.get("vip_decision_wizard"):
             return self._decision_wizard_action(state)
-        self._check_state(allowed, labels[state].lower())
+        actions = {
+            "accepted": self.env._("accept"),
+            "implemented": self.env._("mark as implemented"),
+            "rejected": self.env._("reject"),
+        }
+        self._vip_check_state(allowed, actions[state])
         if note is None:
             missing = self.filtered(lambda s: not (s.decision_note or "").strip())
         else:

@@ -1,5 +1,8 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 from odoo.tools import plaintext2html
 
 # Visit types that keep a visit rhythm, with the activity type reminding of it.
@@ -135,7 +138,9 @@ class VipVisit(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._vip_commercial_vals(vals) for vals in vals_list]
+        vals_list = [
+            self.env["res.partner"]._vip_customer_vals(vals) for vals in vals_list
+        ]
         partners = self.env["res.partner"].browse(
             [vals["partner_id"] for vals in vals_list if vals.get("partner_id")]
         )
@@ -147,24 +152,10 @@ class VipVisit(models.Model):
         return visits
 
     def write(self, vals):
-        result = super().write(self._vip_commercial_vals(vals))
+        result = super().write(self.env["res.partner"]._vip_customer_vals(vals))
         if {"partner_id", "visit_type"} & vals.keys():
             self._vip_close_visit_activities()
         return result
-
-    @api.model
-    def _vip_commercial_vals(self, vals):
-        """A visit belongs to the customer (commercial partner): a contact given as
-        customer becomes the contact met."""
-        if not vals.get("partner_id"):
-            return vals
-        partner = self.env["res.partner"].browse(vals["partner_id"])
-        commercial = partner.commercial_partner_id
-        if commercial == partner:
-            return vals
-        vals = dict(vals, partner_id=commercial.id)
-        vals.setdefault("contact_id", partner.id)
-        return vals
 
     def _vip_close_visit_activities(self):
         """Logging a visit completes the open visit reminders of its kind on the
@@ -247,10 +238,115 @@ class VipVisit(models.Model):
             },
         }
 
+    # ------------------------------------------------------------------
+    # Visit planning: reminders of the visits due per tier rhythm
+    # ------------------------------------------------------------------
+
     @api.model
     def _cron_plan_visits(self):
-        """Same job as ``res.partner._cron_plan_visits`` (the cron calls that one)."""
-        self.env["res.partner"]._cron_plan_visits()
+        self._vip_plan_visits()
+
+    @api.model
+    def _vip_plan_visits(self, batch_size=500):
+        """Schedule one visit reminder per customer and kind of visit due within
+        the lead days of its tier's company: account manager visits for the
+        salesperson, management visits for the company's escalation contact, else
+        its first VIP manager. A customer with an open reminder of that kind is
+        skipped, so that running twice plans nothing new; under the scheduler,
+        progress is committed after each batch. Returns the reminders."""
+        # sudo: the planner sees every customer due, whoever runs it
+        Partner = self.env["res.partner"].sudo()
+        todo = self._vip_visit_plan_queues()
+        remaining = sum(Partner.search_count(domain) for *_x, domain in todo)
+        activities = self.env["mail.activity"]
+        for company, kind, fname, activity_type, domain in todo:
+            last_id = 0
+            while True:
+                partners = Partner.search_fetch(
+                    domain & Domain("id", ">", last_id),
+                    ["name", "user_id", fname, "vip_tier_id"],
+                    order="id",
+                    limit=batch_size,
+                )
+                if not partners:
+                    break
+                last_id = partners[-1].id
+                activities |= self._vip_schedule_visit_activities(
+                    partners, company, kind, fname, activity_type
+                )
+                remaining = max(remaining - len(partners), 0)
+                if not self.env["ir.cron"]._vip_commit_progress(
+                    len(partners), remaining=remaining
+                ):
+                    return activities
+        return activities
+
+    @api.model
+    def _vip_visit_plan_queues(self):
+        """(company, kind, date field, activity type, domain) of the customers to
+        remind, per company with tiers and kind of visit."""
+        today = fields.Date.context_today(self)
+        kinds = {
+            "account_manager": (
+                "vip_next_visit_date",
+                self.env.ref("partner_vip_care.mail_activity_type_vip_visit"),
+            ),
+            "management": (
+                "vip_next_management_visit_date",
+                self.env.ref(
+                    "partner_vip_care.mail_activity_type_vip_management_visit"
+                ),
+            ),
+        }
+        # sudo: the companies that have tiers, whoever runs the planner
+        companies = self.env["vip.tier"].sudo().search([]).company_id
+        queues = []
+        for company in companies:
+            horizon = today + relativedelta(days=company.vip_visit_lead_days)
+            for kind, (fname, activity_type) in kinds.items():
+                domain = Domain(
+                    [
+                        ("vip_tier_id.company_id", "=", company.id),
+                        (fname, "<=", horizon),
+                        (
+                            "activity_ids",
+                            "not any",
+                            [("activity_type_id", "=", activity_type.id)],
+                        ),
+                    ]
+                )
+                queues.append((company, kind, fname, activity_type, domain))
+        return queues
+
+    @api.model
+    def _vip_schedule_visit_activities(
+        self, partners, company, kind, fname, activity_type
+    ):
+        manager = company._vip_escalation_contact()
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        vals_list = []
+        for partner in partners:
+            salesperson = partner.user_id if partner.user_id.active else False
+            if kind == "account_manager":
+                user = salesperson or manager
+                summary = self.env._("Account manager visit due")
+            else:
+                user = manager or salesperson
+                summary = self.env._("Management visit due")
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "user_id": (user or self.env.user).id,
+                    "date_deadline": partner[fname],
+                    "summary": summary,
+                    "automated": True,
+                    "note": activity_type.default_note,
+                }
+            )
+        # sudo: reminders assigned to salespeople and managers, not the caller
+        return self.env["mail.activity"].sudo().create(vals_list)
 
     @api.model
     def _vip_prefilled_action(self, partner, visit_type, user=None, feedback=None):

@@ -69,6 +69,21 @@ class VipWorkflowGuard(models.AbstractModel):
         self._vip_check_workflow_vals([vals])
         return super().write(vals)
 
+    def _vip_check_state(self, allowed, action):
+        """Refuse ``action`` (a verb: "submit", "plan"…) unless every record is in
+        one of the ``allowed`` states."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is %(state)s: you cannot %(action)s it.",
+                        record=record.display_name,
+                        state=labels[record.state],
+                        action=action,
+                    )
+                )
+
     def _vip_workflow_write(self, vals):
         """Write workflow fields for an action that checked the caller's rights:
         the caller must still be allowed to write these records."""

@@ -321,3 +321,14 @@ class TestHealth(VipCareCommon):
         )
         self.assertEqual(contact.vip_lifecycle_stage, "lapsed")
         self.assertEqual(contact.vip_order_interval_days, 30)
+
+    def test_scheduler_run(self):
+        """The cron record runs the job through the scheduler, committing per batch."""
+        customer = self._customer("Scheduled Buyer")
+        self._monthly(customer, RUN_DAY - timedelta(days=95))
+        cron = self.env.ref("partner_vip_care.ir_cron_vip_health")
+        with freeze_time(RUN_DAY), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        customer.invalidate_recordset()
+        self.assertEqual(customer.vip_lifecycle_stage, "lapsed")
+        self.assertEqual(len(self._win_back_activities(customer)), 1)

@@ -4,65 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, tagged
 
-from .common import VipCareCommon
-
-
-class VipMeetingCommon(VipCareCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tier_silver = cls.env.ref("partner_vip_care.vip_tier_silver")
-        cls.tier_gold = cls.env.ref("partner_vip_care.vip_tier_gold")
-        cls.tier_platinum = cls.env.ref("partner_vip_care.vip_tier_platinum")
-        Partner = cls.env["res.partner"]
-        cls.customer_a = Partner.create(
-            {
-                "name": "Alpha Foods",
-                "is_company": True,
-                "email": "contact@alpha.example.com",
-                "user_id": cls.user_vip.id,
-                "vip_tier_id": cls.tier_gold.id,
-            }
-        )
-        cls.customer_b = Partner.create(
-            {
-                "name": "Beta Metals",
-                "is_company": True,
-                "email": "hello@beta.example.com",
-                "user_id": cls.user_vip_2.id,
-                "vip_tier_id": cls.tier_platinum.id,
-            }
-        )
-        cls.contact_b = Partner.create(
-            {
-                "name": "Bella Buyer",
-                "parent_id": cls.customer_b.id,
-                "email": "bella@beta.example.com",
-            }
-        )
-        cls.meeting = cls.env["vip.meeting"].create(
-            {
-                "name": "Quality meeting Q1",
-                "meeting_type": "quality",
-                "start": datetime(2030, 3, 10, 9, 0),
-                "stop": datetime(2030, 3, 10, 11, 0),
-                "location": "Head office",
-                "user_id": cls.user_manager.id,
-                "internal_user_ids": [Command.set(cls.user_vip.ids)],
-                "attendee_ids": [
-                    Command.create({"partner_id": cls.customer_a.id}),
-                    Command.create({"partner_id": cls.contact_b.id}),
-                ],
-            }
-        )
-
-    def invitation(self, meeting, partner):
-        return meeting.calendar_event_id.attendee_ids.filtered(
-            lambda a: a.partner_id == partner
-        )
-
-    def attendee(self, meeting, partner):
-        return meeting.attendee_ids.filtered(lambda a: a.partner_id == partner)
+from .common import VipMeetingCommon
 
 
 @tagged("post_install", "-at_install", "vip_meeting")

@@ -5,11 +5,19 @@ from .common import VipCareCommon
 
 @tagged("post_install", "-at_install", "vip_security")
 class TestSecurityGroups(VipCareCommon):
-    def test_module_installed(self):
+    def test_app_with_its_icon_for_vip_users_only(self):
         module = self.env["ir.module.module"].search(
             [("name", "=", "partner_vip_care")]
         )
-        self.assertEqual(module.state, "installed")
+        self.assertTrue(module.application)
+        root = self.env.ref("partner_vip_care.vip_care_menu_root")
+        self.assertEqual(root.web_icon, "partner_vip_care,static/description/icon.png")
+        visible = self.env["ir.ui.menu"].with_user(self.user_vip)._visible_menu_ids()
+        self.assertIn(root.id, visible)
+        hidden = (
+            self.env["ir.ui.menu"].with_user(self.user_internal)._visible_menu_ids()
+        )
+        self.assertNotIn(root.id, hidden)
 
     def test_groups_imply_each_other(self):
         self.assertTrue(self.user_vip.has_group("partner_vip_care.group_vip_user"))

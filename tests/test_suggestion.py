@@ -6,7 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .test_meeting import VipMeetingCommon
+from .common import VipMeetingCommon
 
 
 class VipSuggestionCommon(VipMeetingCommon):

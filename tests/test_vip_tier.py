@@ -8,8 +8,8 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from odoo.addons.partner_vip_care.models import res_partner as res_partner_module
-from odoo.addons.partner_vip_care.models.res_partner import pareto_classes
+from odoo.addons.partner_vip_care.models import vip_tier_evaluation
+from odoo.addons.partner_vip_care.models.vip_tier_evaluation import pareto_classes
 
 from .common import VipCareCommon
 
@@ -307,7 +307,7 @@ class TestTierEvaluation(VipTierCommon):
             return commit_progress(cron_self, processed, **kwargs)
 
         with (
-            patch.object(res_partner_module, "VIP_EVALUATION_BATCH", 2),
+            patch.object(vip_tier_evaluation, "VIP_EVALUATION_BATCH", 2),
             patch.object(IrCron, "_commit_progress", spy),
             self.enter_registry_test_mode(),
         ):
@@ -353,7 +353,7 @@ class TestTierEvaluation(VipTierCommon):
         partners = self.env["res.partner"].with_company(company)
         # logging.INFO, not "INFO": Odoo gives that name to its RUNBOT level
         with self.assertLogs(
-            "odoo.addons.partner_vip_care.models.res_partner", logging.INFO
+            "odoo.addons.partner_vip_care.models.vip_tier_evaluation", logging.INFO
         ) as logs:
             changed = partners._vip_evaluate_tiers()
         self.assertFalse(changed)

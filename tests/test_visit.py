@@ -204,7 +204,7 @@ class TestVisitCron(VisitCommon):
         self._visit(self.customer, date(2026, 3, 1), "management")  # next in August
         self._visit(self.customer_2, date(2026, 3, 1))  # next in May
         self._visit(self.customer_2, date(2025, 3, 1), "management")  # overdue
-        self.env["res.partner"]._vip_plan_visits()
+        self.env["vip.visit"]._vip_plan_visits()
         activities = self._activities(self.customer | self.customer_2)
         planned = {
             (a.res_id, a.activity_type_id, a.user_id, a.date_deadline)
@@ -228,7 +228,7 @@ class TestVisitCron(VisitCommon):
         self.assertEqual(self._activities(self.customer | self.customer_2), activities)
         # marked done without logging a visit: still due, planned again
         activities.filtered(lambda a: a.res_id == self.customer.id).action_done()
-        self.env["res.partner"]._vip_plan_visits()
+        self.env["vip.visit"]._vip_plan_visits()
         replanned = self._activities(self.customer)
         self.assertEqual(len(replanned), 1)
         self.assertNotIn(replanned, activities)
@@ -261,7 +261,7 @@ class TestVisitCron(VisitCommon):
     def test_management_reminder_falls_back_to_a_vip_manager(self):
         self.company.vip_escalation_user_id = False
         self.customer.vip_tier_id.visit_interval_days = 0
-        activities = self.env["res.partner"]._vip_plan_visits()
+        activities = self.env["vip.visit"]._vip_plan_visits()
         reminder = activities.filtered(lambda a: a.res_id == self.customer.id)
         self.assertEqual(reminder.activity_type_id, self.management_type)
         self.assertTrue(
@@ -270,7 +270,7 @@ class TestVisitCron(VisitCommon):
 
     @freeze_time("2026-03-10")
     def test_completing_the_reminder_opens_the_visit_form_prefilled(self):
-        activities = self.env["res.partner"]._vip_plan_visits()
+        activities = self.env["vip.visit"]._vip_plan_visits()
         reminder = activities.filtered(
             lambda a: (
                 a.res_id == self.customer.id and a.activity_type_id == self.visit_type
@@ -311,7 +311,7 @@ class TestVisitCron(VisitCommon):
         # a salesperson outside the VIP groups cannot log visits: usual wizard
         self.customer.user_id = self.user_internal
         reminder = (
-            self.env["res.partner"]
+            self.env["vip.visit"]
             ._vip_plan_visits()
             .filtered(
                 lambda a: (
