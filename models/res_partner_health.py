@@ -7,9 +7,10 @@ from odoo import api, fields, models
 from odoo.tools import SQL, format_date, split_every
 
 LIFECYCLE_STAGES = [
-    ("new", "New"),
-    ("active", "Active"),
-    ("at_risk", "At Risk"),
+    # labels apart from the complaint's "New" and "At Risk", translated otherwise
+    ("new", "New Customer"),
+    ("active", "Active Customer"),
+    ("at_risk", "At-Risk"),
     ("lapsed", "Lapsed"),
     ("won_back", "Won Back"),
     ("lost", "Lost"),
@@ -207,38 +208,37 @@ class ResPartner(models.Model):
         return lines
 
     def _vip_health_reason_text(self, code, argument, today):
-        _ = self.env._
         if code == "recency":
             days = (today - self.vip_last_invoice_date).days
             if self.vip_order_interval_days:
-                return _(
+                return self.env._(
                     "no invoice for %(days)s days, usually every %(interval)s",
                     days=days,
                     interval=round(self.vip_order_interval_days),
                 )
-            return _(
+            return self.env._(
                 "no invoice for %(days)s days (a single invoice so far)", days=days
             )
         if code == "trend":
-            return _(
+            return self.env._(
                 "revenue down %(percent)s%% on the previous window", percent=argument
             )
         if code == "complaints":
-            return _(
+            return self.env._(
                 "%(count)s breached complaint(s) in %(days)s days",
                 count=argument,
                 days=VIP_HEALTH_LOOKBACK_DAYS,
             )
         if code == "promises":
-            return _(
+            return self.env._(
                 "%(count)s broken promise(s) in %(days)s days",
                 count=argument,
                 days=VIP_HEALTH_LOOKBACK_DAYS,
             )
         if code == "nps":
-            return _("last NPS answer %(score)s/10", score=argument)
+            return self.env._("last NPS answer %(score)s/10", score=argument)
         if code == "visits":
-            return _(
+            return self.env._(
                 "planned visit overdue since %(date)s",
                 date=format_date(self.env, fields.Date.to_date(argument)),
             )

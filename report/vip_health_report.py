@@ -21,7 +21,7 @@ class VipHealthReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     tier_id = fields.Many2one("vip.tier", "VIP Tier", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
-    stage = fields.Selection(LIFECYCLE_STAGES, "Stage", readonly=True)
+    stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
     previous_stage = fields.Selection(
         LIFECYCLE_STAGES,
         "Stage the Month Before",
