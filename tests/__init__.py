@@ -12,4 +12,5 @@ from . import test_suggestion
 from . import test_complaint
 from . import test_complaint_ui
 from . import test_integrity
+from . import test_complaint_sla_clock
 from . import test_health
