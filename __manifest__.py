@@ -51,6 +51,7 @@
         "views/vip_health_views.xml",
         "views/res_config_settings_health_views.xml",
         "views/menus.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

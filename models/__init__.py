@@ -23,6 +23,8 @@ from . import vip_sla_policy
 from . import vip_complaint
 from . import vip_complaint_sla
 from . import mail_thread
+from . import res_partner_portal
+from . import vip_complaint_portal
 from . import res_company_health
 from . import res_config_settings_health
 from . import res_partner_health

@@ -13,4 +13,5 @@ from . import test_complaint
 from . import test_complaint_ui
 from . import test_integrity
 from . import test_complaint_sla_clock
+from . import test_portal
 from . import test_health
