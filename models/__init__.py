@@ -25,6 +25,10 @@ from . import vip_complaint_sla
 from . import mail_thread
 from . import res_partner_portal
 from . import vip_complaint_portal
+from . import res_partner_survey
+from . import vip_survey_campaign
+from . import vip_survey_participant
+from . import survey_user_input
 from . import res_company_health
 from . import res_config_settings_health
 from . import res_partner_health

@@ -14,4 +14,5 @@ from . import test_complaint_ui
 from . import test_integrity
 from . import test_complaint_sla_clock
 from . import test_portal
+from . import test_survey_campaign
 from . import test_health

@@ -191,6 +191,10 @@ class TestHealth(VipCareCommon):
         self._run(RUN_DAY)
         self.assertLess(customer.vip_health_score, 100)
         self.assertIn("1 breached complaint(s) in 90 days", customer.vip_health_reasons)
+        # the satisfaction campaigns' last answer, a detractor's
+        customer.sudo().write({"vip_last_nps": 3, "vip_last_nps_date": RUN_DAY})
+        self._run(RUN_DAY)
+        self.assertIn("last NPS answer 3/10", customer.vip_health_reasons)
 
     def test_assessment_rules(self):
         settings = {

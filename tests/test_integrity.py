@@ -313,6 +313,10 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        campaign = env["vip.survey.campaign"].create(
+            {"name": "Spring survey", "tier_ids": [Command.set(self.silver.ids)]}
+        )
+        campaign.action_select_participants()
         # sudo: the nightly health job writes the snapshots
         health = (
             env["vip.health.history"]
@@ -329,6 +333,8 @@ class TestIntegrityRpc(HttpCase):
             )
         )
         return {
+            "vip.survey.campaign": campaign,
+            "vip.survey.participant": campaign.participant_ids[:1],
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,
