@@ -34,3 +34,4 @@ from . import res_config_settings_health
 from . import res_partner_health
 from . import vip_health_history
 from . import account_move
+from . import vip_monthly_digest

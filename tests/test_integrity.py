@@ -332,9 +332,21 @@ class TestIntegrityRpc(HttpCase):
                 }
             )
         )
+        digest = (
+            env["vip.monthly.digest"]
+            .sudo()
+            .create(
+                {
+                    "company_id": env.company.id,
+                    "user_id": self.user_manager.id,
+                    "month": "2026-01-01",
+                }
+            )
+        )
         return {
             "vip.survey.campaign": campaign,
             "vip.survey.participant": campaign.participant_ids[:1],
+            "vip.monthly.digest": digest,
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,
