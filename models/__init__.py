@@ -29,4 +29,9 @@ from . import res_partner_survey
 from . import vip_survey_campaign
 from . import vip_survey_participant
 from . import survey_user_input
+from . import res_company_health
+from . import res_config_settings_health
+from . import res_partner_health
+from . import vip_health_history
+from . import account_move
 from . import vip_monthly_digest

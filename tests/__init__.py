@@ -16,4 +16,5 @@ from . import test_complaint_sla_clock
 from . import test_portal
 from . import test_languages
 from . import test_survey_campaign
+from . import test_health
 from . import test_export

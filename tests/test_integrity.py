@@ -317,6 +317,21 @@ class TestIntegrityRpc(HttpCase):
             {"name": "Spring survey", "tier_ids": [Command.set(self.silver.ids)]}
         )
         campaign.action_select_participants()
+        # sudo: the nightly health job writes the snapshots
+        health = (
+            env["vip.health.history"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": env.company.id,
+                    "month": fields.Date.today().replace(day=1),
+                    "score": 80,
+                    "stage": "active",
+                    "tier_id": self.silver.id,
+                }
+            )
+        )
         digest = (
             env["vip.monthly.digest"]
             .sudo()
@@ -341,6 +356,7 @@ class TestIntegrityRpc(HttpCase):
             "vip.visit": visit,
             "vip.tier": self.gold,
             "vip.tier.history": history,
+            "vip.health.history": health,
             "vip.sla.policy": env["vip.sla.policy"].search([], limit=1),
             "vip.complaint.category": env["vip.complaint.category"].search([], limit=1),
         }
