@@ -73,6 +73,7 @@
         "demo/vip_customers_demo.xml",
         "demo/vip_showcase_demo.xml",
         "demo/vip_survey_demo.xml",
+        "demo/vip_health_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
