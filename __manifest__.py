@@ -16,7 +16,7 @@
         "resource",
         "mail",
     ],
-    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
+    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "holidays"]},
     "data": [
         "security/vip_security.xml",
         "security/ir.model.access.csv",
@@ -47,6 +47,11 @@
         "wizards/vip_complaint_cancel_views.xml",
         "wizards/vip_complaint_sla_correction_views.xml",
         "views/menus.xml",
+        "security/resource_calendar_holiday_security.xml",
+        "data/ir_cron_holiday_data.xml",
+        "views/resource_calendar_views.xml",
+        "views/res_config_settings_holiday_views.xml",
+        "wizards/vip_holiday_import_wizard_views.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

@@ -22,3 +22,8 @@ from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
 from . import vip_complaint_sla
+from . import vip_holiday_year
+from . import resource_calendar_workday
+from . import resource_calendar_leaves
+from . import resource_calendar
+from . import res_config_settings_holidays

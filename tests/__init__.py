@@ -12,3 +12,4 @@ from . import test_suggestion
 from . import test_complaint
 from . import test_complaint_ui
 from . import test_integrity
+from . import test_holiday_calendar
