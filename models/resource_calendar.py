@@ -1,11 +1,12 @@
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from pytz import timezone
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools.date_utils import float_to_time
 from odoo.tools.intervals import Intervals
-from pytz import timezone
 
 
 class ResourceCalendar(models.Model):

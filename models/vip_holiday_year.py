@@ -146,7 +146,7 @@ class VipHolidayYear(models.Model):
         code = country_holidays.country
         templates = self._vip_workday_templates(country_holidays)
         tz = timezone(calendar.tz or "UTC")
-        # sudo: importing is checked by the wizard's access; the records are the import's
+        # sudo: the wizard's access rights gate the import; it writes only its records
         Year = self.sudo()
         existing = {
             record.year: record

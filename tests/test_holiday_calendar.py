@@ -13,16 +13,19 @@ from .common import VipComplaintCommon
 #   holidays.country_holidays("CN", years=2025, language="zh_CN")
 #   2025-10-01 Wed 国庆节  2025-10-02 Thu 国庆节  2025-10-03 Fri 国庆节
 #   2025-10-06 Mon 中秋节
-#   2025-10-07 Tue 休息日（由 2025-09-28 调休）  2025-10-08 Wed 休息日（由 2025-10-11 调休）
+#   2025-10-07 Tue 休息日（由 2025-09-28 调休）
+#   2025-10-08 Wed 休息日（由 2025-10-11 调休）
 #   weekend_workdays: 2025-09-28 (Sun), 2025-10-11 (Sat)
 #   (Oct 4-5 are the weekend: Oct 1-8 off, eight days)
 # CN 2026, Spring Festival:
 #   2026-02-16 Mon 农历除夕  2026-02-17..19 Tue-Thu 春节
-#   2026-02-20 Fri 休息日（由 2026-02-14 调休）  2026-02-23 Mon 休息日（由 2026-02-28 调休）
+#   2026-02-20 Fri 休息日（由 2026-02-14 调休）
+#   2026-02-23 Mon 休息日（由 2026-02-28 调休）
 #   weekend_workdays: 2026-02-14 (Sat, works Friday 02-20's hours), 2026-02-28 (Sat,
 #   works Monday 02-23's hours)
 # TW 2025 (zh_TW), Lunar New Year:
-#   2025-01-27 Mon 放假日（2025-02-08 補班）  2025-01-28 Tue 農曆除夕  2025-01-29..31 春節
+#   2025-01-27 Mon 放假日（2025-02-08 補班）  2025-01-28 Tue 農曆除夕
+#   2025-01-29..31 春節
 #   weekend_workdays: 2025-02-08 (Sat, works Monday 01-27's hours)
 
 
