@@ -52,6 +52,9 @@
         "views/resource_calendar_views.xml",
         "views/res_config_settings_holiday_views.xml",
         "wizards/vip_holiday_import_wizard_views.xml",
+        "data/vip_complaint_answer_data.xml",
+        "views/vip_complaint_category_views.xml",
+        "wizards/mail_compose_message_views.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

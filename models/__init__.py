@@ -27,3 +27,5 @@ from . import resource_calendar_workday
 from . import resource_calendar_leaves
 from . import resource_calendar
 from . import res_config_settings_holidays
+from . import mail_template
+from . import vip_complaint_answer

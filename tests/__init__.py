@@ -13,3 +13,4 @@ from . import test_complaint
 from . import test_complaint_ui
 from . import test_integrity
 from . import test_holiday_calendar
+from . import test_complaint_answers

@@ -313,7 +313,21 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        calendar = env["resource.calendar"].create({"name": "Shanghai office"})
+        holiday_year = env["vip.holiday.year"].create(
+            {"calendar_id": calendar.id, "country_code": "CN", "year": 2026}
+        )
+        workday = env["resource.calendar.workday"].create(
+            {
+                "calendar_id": calendar.id,
+                "date": "2026-02-14",
+                "dayofweek_template": "4",
+                "holiday_year_id": holiday_year.id,
+            }
+        )
         return {
+            "vip.holiday.year": holiday_year,
+            "resource.calendar.workday": workday,
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,
