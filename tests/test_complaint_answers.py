@@ -83,7 +83,7 @@ class TestComplaintAnswers(VipComplaintCommon):
         self.env["ir.module.module"]._load_module_terms(
             ["partner_vip_care"], ["zh_CN", "zh_TW"], overwrite=True
         )
-        expected = {"zh_CN": "亲爱的", "zh_TW": "親愛的"}
+        expected = {"zh_CN": "尊敬的", "zh_TW": "親愛的"}
         for lang, greeting in expected.items():
             with self.subTest(lang=lang):
                 self.customer.lang = lang
