@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from pytz import timezone
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.fields import Domain
 from odoo.tools.date_utils import float_to_time
 from odoo.tools.intervals import Intervals
@@ -46,14 +46,15 @@ class ResourceCalendar(models.Model):
         if self.flexible_hours:
             return result
         # the local dates the range can touch, whatever the timezone
-        workdays = self.env["resource.calendar.workday"].search_fetch(
-            [
-                ("calendar_id", "=", self.id),
-                ("date", ">=", start_dt.date() - timedelta(days=1)),
-                ("date", "<=", end_dt.date() + timedelta(days=1)),
-            ],
-            ["date", "dayofweek_template"],
+        first, last = (
+            start_dt.date() - timedelta(days=1),
+            end_dt.date() + timedelta(days=1),
         )
+        workdays = [
+            (day, template)
+            for day, template in self._vip_workdays()
+            if first <= day <= last
+        ]
         if not workdays:
             return result
         attendances = self.env["resource.calendar.attendance"].search(
@@ -115,6 +116,21 @@ class ResourceCalendar(models.Model):
                     extra, keep_distinct=True
                 )
         return result
+
+    @tools.ormcache("self.id")
+    def _vip_workdays(self):
+        """((date, template weekday), …) of the schedule, cached: deadlines are
+        planned often, make-up days change once a year (the cache is cleared when
+        they change)."""
+        # sudo: the make-up days are part of the schedule anyone planning on it uses
+        workdays = (
+            self.env["resource.calendar.workday"]
+            .sudo()
+            .search_fetch(
+                [("calendar_id", "=", self.id)], ["date", "dayofweek_template"]
+            )
+        )
+        return tuple((w.date, w.dayofweek_template) for w in workdays)
 
     # ------------------------------------------------------------------
     # Public holidays

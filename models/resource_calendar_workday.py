@@ -60,3 +60,19 @@ class ResourceCalendarWorkday(models.Model):
             workday.display_name = " ".join(
                 filter(None, [fields.Date.to_string(workday.date), workday.name])
             )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res

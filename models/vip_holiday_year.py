@@ -29,7 +29,7 @@ class VipHolidayYear(models.Model):
         ondelete="cascade",
     )
     company_id = fields.Many2one(related="calendar_id.company_id", store=True)
-    country_code = fields.Char("Country Code", required=True, size=3)
+    country_code = fields.Char(required=True, size=3)
     year = fields.Integer(required=True)
     leave_ids = fields.One2many(
         "resource.calendar.leaves", "vip_holiday_year_id", "Public Holidays"
@@ -49,6 +49,12 @@ class VipHolidayYear(models.Model):
     def _compute_display_name(self):
         for record in self:
             record.display_name = f"{record.country_code} {record.year}"
+
+    def unlink(self):
+        res = super().unlink()
+        # their make-up days go with them (ondelete cascade): drop the cached ones
+        self.env.registry.clear_cache()
+        return res
 
     def _vip_summary(self):
         """“CN 2025–2026, TW 2026”: the countries and years of these records."""

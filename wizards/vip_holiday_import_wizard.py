@@ -26,14 +26,17 @@ class VipHolidayImportWizard(models.TransientModel):
         default=lambda self: self.env.company.resource_calendar_id,
     )
     country_code = fields.Char(
-        "Country Code",
         required=True,
-        default=_default_country_code,
+        default=lambda self: self._default_country_code(),
         help="Two-letter ISO code: CN for mainland China, TW for Taiwan, or any "
         "country the holidays package knows.",
     )
-    year_from = fields.Integer("From Year", required=True, default=_default_year)
-    year_to = fields.Integer("To Year", required=True, default=_default_year)
+    year_from = fields.Integer(
+        "From Year", required=True, default=lambda self: self._default_year()
+    )
+    year_to = fields.Integer(
+        "To Year", required=True, default=lambda self: self._default_year()
+    )
     imported_years = fields.Char(related="calendar_id.vip_holiday_years")
 
     def _check_input(self):
