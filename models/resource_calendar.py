@@ -76,19 +76,15 @@ class ResourceCalendar(models.Model):
             for week_type in week_types:
                 per_day[int(attendance.dayofweek), week_type] |= attendance
         base = []
-        for workday in workdays:
-            week_type = Attendance.get_week_type(workday.date)
-            if per_day[workday.date.weekday(), week_type]:
+        for day, template in workdays:
+            week_type = Attendance.get_week_type(day)
+            if per_day[day.weekday(), week_type]:
                 continue  # the day works anyway: never count it twice
-            for attendance in per_day[int(workday.dayofweek_template), week_type]:
+            for attendance in per_day[int(template), week_type]:
                 base.append(
                     (
-                        datetime.combine(
-                            workday.date, float_to_time(attendance.hour_from)
-                        ),
-                        datetime.combine(
-                            workday.date, float_to_time(attendance.hour_to)
-                        ),
+                        datetime.combine(day, float_to_time(attendance.hour_from)),
+                        datetime.combine(day, float_to_time(attendance.hour_to)),
                         attendance,
                     )
                 )
