@@ -1,6 +1,6 @@
 {
     "name": "VIP Customer Care",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "summary": "VIP tiers by revenue, promise ledger, complaint deadlines, "
     "customer meetings and visit plans",
     "category": "Sales/CRM",
@@ -15,6 +15,7 @@
         "phone_validation",
         "resource",
         "mail",
+        "survey",
     ],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "holidays"]},
     "data": [
@@ -46,6 +47,10 @@
         "wizards/vip_suggestion_merge_wizard_views.xml",
         "wizards/vip_complaint_cancel_views.xml",
         "wizards/vip_complaint_sla_correction_views.xml",
+        "security/vip_survey_security.xml",
+        "data/vip_survey_data.xml",
+        "data/vip_survey_campaign_data.xml",
+        "views/vip_survey_campaign_views.xml",
         "views/menus.xml",
         "security/resource_calendar_holiday_security.xml",
         "data/ir_cron_holiday_data.xml",
@@ -55,6 +60,7 @@
         "data/vip_complaint_answer_data.xml",
         "views/vip_complaint_category_views.xml",
         "wizards/mail_compose_message_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",

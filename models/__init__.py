@@ -29,3 +29,10 @@ from . import resource_calendar
 from . import res_config_settings_holidays
 from . import mail_template
 from . import vip_complaint_answer
+from . import mail_thread
+from . import res_partner_portal
+from . import vip_complaint_portal
+from . import res_partner_survey
+from . import vip_survey_campaign
+from . import vip_survey_participant
+from . import survey_user_input

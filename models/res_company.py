@@ -34,6 +34,12 @@ class ResCompany(models.Model):
         default=7,
         help="A visit activity is scheduled this many days before a visit is due.",
     )
+    vip_reopen_days = fields.Integer(
+        "Reopen on Reply (days)",
+        default=7,
+        help="A customer's reply to a complaint resolved no longer ago than this "
+        "reopens it; a later reply, or one to a closed complaint, opens a follow-up.",
+    )
     vip_default_response_hours = fields.Float(
         "Default Response Time (hours)",
         default=8.0,
@@ -65,6 +71,7 @@ class ResCompany(models.Model):
         "vip_at_risk_ratio",
         "vip_promise_reminder_days",
         "vip_visit_lead_days",
+        "vip_reopen_days",
         "vip_default_response_hours",
         "vip_default_resolution_hours",
     )
@@ -88,10 +95,13 @@ class ResCompany(models.Model):
             self.vip_downgrade_grace_days,
             self.vip_promise_reminder_days,
             self.vip_visit_lead_days,
+            self.vip_reopen_days,
         )
         if min(days) < 0:
             raise ValidationError(
-                self.env._("Grace, reminder and visit lead days cannot be negative.")
+                self.env._(
+                    "Grace, reminder, visit lead and reopen days cannot be negative."
+                )
             )
         if self.vip_default_response_hours <= 0 or (
             self.vip_default_resolution_hours < self.vip_default_response_hours

@@ -19,6 +19,9 @@ class ResConfigSettings(models.TransientModel):
     vip_promise_reminder_days = fields.Integer(
         related="company_id.vip_promise_reminder_days", readonly=False
     )
+    vip_reopen_days = fields.Integer(
+        related="company_id.vip_reopen_days", readonly=False
+    )
     vip_visit_lead_days = fields.Integer(
         related="company_id.vip_visit_lead_days", readonly=False
     )

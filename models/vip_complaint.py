@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, format_datetime
@@ -29,7 +31,7 @@ class VipComplaint(models.Model):
         "mail.activity.mixin",
         "vip.workflow.guard",
     ]
-    _order = "is_vip desc, next_deadline, id desc"
+    _order = "priority desc, next_deadline, id desc"
     _primary_email = "email_from"
     _vip_workflow_fields = ("state",)
     # the reference comes from the sequence; the reception time may be given when
@@ -90,6 +92,23 @@ class VipComplaint(models.Model):
         help="The customer's tier when the complaint was received; later tier "
         "changes do not alter the deadlines.",
     )
+    priority = fields.Integer(
+        compute="_compute_is_vip",
+        store=True,
+        index=True,
+        aggregator="max",
+        help="VIP first: the level of the tier at intake plus one (0 without a "
+        "tier); queues are ordered by it, then by the nearest deadline.",
+    )
+    parent_id = fields.Many2one(
+        "vip.complaint",
+        "Follow-up of",
+        readonly=True,
+        index="btree_not_null",
+        copy=False,
+        help="The closed complaint the customer wrote back to.",
+    )
+    followup_ids = fields.One2many("vip.complaint", "parent_id", "Follow-ups")
     is_vip = fields.Boolean(
         "VIP", compute="_compute_is_vip", store=True, help="The customer had a tier."
     )
@@ -221,10 +240,11 @@ class VipComplaint(models.Model):
     # ------------------------------------------------------------------
     # ------------------------------------------------------------------
 
-    @api.depends("tier_id")
+    @api.depends("tier_id", "tier_id.level")
     def _compute_is_vip(self):
         for complaint in self:
             complaint.is_vip = bool(complaint.tier_id)
+            complaint.priority = complaint.tier_id.level + 1 if complaint.tier_id else 0
 
     @api.depends("state", "responded_on", "response_deadline", "resolution_deadline")
     def _compute_next_deadline(self):
@@ -551,7 +571,79 @@ class VipComplaint(models.Model):
 
     def _message_post_after_hook(self, message, msg_values):
         self._sla_response_from_message(message)
+        self._vip_customer_replied(message)
         return super()._message_post_after_hook(message, msg_values)
+
+    def _vip_is_customer_message(self, message):
+        """A public message written by the customer (mail or portal)."""
+        self.ensure_one()
+        # a mail of the customer counts even when it answers a note (Odoo files
+        # such replies as internal); a portal message must be public
+        if message.message_type != "email" and (
+            message.message_type != "comment"
+            or message.is_internal
+            or message.subtype_id.internal
+        ):
+            return False
+        if message.author_id:
+            customer = self.commercial_partner_id
+            return (
+                bool(customer) and message.author_id.commercial_partner_id == customer
+            )
+        sender = email_normalize(message.email_from or "")
+        return bool(sender) and sender == email_normalize(self.email_from or "")
+
+    def _vip_customer_replied(self, message):
+        """The customer wrote back: a complaint waiting on it resumes (the paused
+        business hours push the deadline), a complaint resolved within the
+        company's reopen days reopens, a closed one (or resolved longer ago)
+        gets a follow-up complaint linked by ``parent_id``."""
+        complaint = self[:1]
+        if not complaint or not complaint._vip_is_customer_message(message):
+            return
+        # sudo: the customer's own reply moves its complaint, whether it came by
+        # mail or through the portal
+        complaint = complaint.sudo()
+        if complaint.state == "waiting":
+            complaint.action_resume()
+        elif complaint.state == "resolved" and complaint._vip_reopens_on_reply():
+            complaint.action_reopen()
+        elif complaint.state in ("resolved", "closed"):
+            complaint._vip_open_followup(message)
+
+    def _vip_reopens_on_reply(self):
+        self.ensure_one()
+        days = self.company_id.vip_reopen_days
+        limit = fields.Datetime.now() - timedelta(days=days)
+        return bool(self.resolved_on) and self.resolved_on >= limit
+
+    def _vip_open_followup(self, message):
+        """A new complaint for a reply to a closed one, acknowledged like any."""
+        self.ensure_one()
+        followup = self.create(
+            {
+                "subject": self.subject,
+                "description": message.body,
+                "partner_id": (message.author_id or self.partner_id).id,
+                "email_from": message.email_from or self.email_from,
+                "channel": "email" if message.message_type == "email" else "portal",
+                "category_id": self.category_id.id,
+                "severity": self.severity,
+                "user_id": self.user_id.id,
+                "company_id": self.company_id.id,
+                "parent_id": self.id,
+            }
+        )
+        followup._send_acknowledgement()
+        self.message_post(
+            body=Markup("%s %s")
+            % (
+                self.env._("The customer wrote back after closing: follow-up"),
+                followup._get_html_link(),
+            ),
+            subtype_xmlid="mail.mt_note",
+        )
+        return followup
 
     def _sla_response_from_message(self, message):
         """The first message sent to the customer by the company is the response;

@@ -2,12 +2,14 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import format_datetime
 
 from .vip_complaint import RESOLUTION_RUNNING_STATES
 
 CRON_BATCH_SIZE = 500
+SLA_AT_RISK = "partner_vip_care.mail_activity_type_vip_sla_at_risk"
+SLA_BREACH = "partner_vip_care.mail_activity_type_vip_sla_breach"
 
 
 class VipComplaint(models.Model):
@@ -219,141 +221,207 @@ class VipComplaint(models.Model):
             or self.commercial_partner_id.user_id
         )
 
+    def _vip_sla_open_kinds(self):
+        """The clocks still running: response until answered, resolution while
+        worked on (waiting pauses it)."""
+        self.ensure_one()
+        kinds = ["response"] if self._response_open() else []
+        if self.state in RESOLUTION_RUNNING_STATES:
+            kinds.append("resolution")
+        return kinds
+
+    def _vip_sla_due(self, now):
+        """What the clock owes this complaint at ``now``, whatever ran before:
+        (values to write, kinds now at risk, kinds now breached, escalation levels
+        now reached). It depends on ``now`` only: once applied, nothing is due."""
+        self.ensure_one()
+        vals, at_risk, breached = {}, [], []
+        level = self.escalation_level
+        for kind in self._vip_sla_open_kinds():
+            state = self[f"{kind}_sla_state"]
+            deadline = self[f"{kind}_deadline"]
+            risk_on, escalate_on = self[f"{kind}_risk_on"], self[f"{kind}_escalate_on"]
+            if state == "running" and risk_on and risk_on <= now:
+                # a late run warns too, as the run on time would have done
+                vals[f"{kind}_sla_state"] = "at_risk"
+                at_risk.append(kind)
+            if not (deadline and deadline <= now):
+                continue
+            if state in ("running", "at_risk"):
+                vals[f"{kind}_sla_state"] = "breached"
+                breached.append(kind)
+            level = max(level, 2 if escalate_on and escalate_on <= now else 1)
+        levels = list(range(self.escalation_level + 1, level + 1))
+        if levels:
+            vals["escalation_level"] = level
+        return vals, at_risk, breached, levels
+
     def _vip_check_sla(self, now=None):
-        """Apply what is due at ``now`` to these complaints: at-risk activity,
-        breach (state, note, activity and mail to the escalation target) and
-        level-2 escalation to the VIP managers. Idempotent: a state or level
-        already reached is never notified again."""
+        """Apply what is due at ``now`` to these complaints, in batches: SLA
+        states and levels written, one note per complaint listing all that
+        happened, activities created at once, one mail per person notified."""
         now = now or fields.Datetime.now()
-        at_risk_type = self.env.ref(
-            "partner_vip_care.mail_activity_type_vip_sla_at_risk"
+        due = {}
+        for complaint in self:
+            vals, at_risk, breached, levels = complaint._vip_sla_due(now)
+            if vals:
+                due[complaint] = (vals, at_risk, breached, levels)
+        if not due:
+            return
+        by_vals = {}
+        for complaint, (vals, *_events) in due.items():
+            by_vals.setdefault(tuple(sorted(vals.items())), []).append(complaint.id)
+        for key, ids in by_vals.items():
+            self.browse(ids)._vip_workflow_write(dict(key))
+        managers = {company: company._vip_managers() for company in self.company_id}
+        self._vip_sla_notify(
+            [
+                complaint._vip_sla_notice(*events, managers[complaint.company_id])
+                for complaint, (_vals, *events) in due.items()
+            ]
         )
-        breach_type = self.env.ref("partner_vip_care.mail_activity_type_vip_sla_breach")
-        model_id = self.env["ir.model"]._get_id(self._name)
-        kind_labels = {
+
+    def _vip_sla_notice(self, at_risk, breached, levels, managers):
+        """What to tell whom about this complaint once its due values are written:
+        (complaint, note lines, activities as (type, user, summary, moment),
+        partners notified, new followers)."""
+        self.ensure_one()
+        labels = {
             "response": self.env._("response"),
             "resolution": self.env._("resolution"),
         }
-        activities = []
-        notes = {}
-        managers_cache = {}
-        escalations = []
-        for complaint in self:
-            kinds = []
-            if complaint._response_open():
-                kinds.append("response")
-            if complaint.state in RESOLUTION_RUNNING_STATES:
-                kinds.append("resolution")
-            vals = {}
-            at_risk, breached = [], []
-            for kind in kinds:
-                sla_state = complaint[f"{kind}_sla_state"]
-                deadline = complaint[f"{kind}_deadline"]
-                risk_on = complaint[f"{kind}_risk_on"]
-                if sla_state in ("running", "at_risk") and deadline and deadline <= now:
-                    vals[f"{kind}_sla_state"] = "breached"
-                    breached.append(kind)
-                elif sla_state == "running" and risk_on and risk_on <= now:
-                    vals[f"{kind}_sla_state"] = "at_risk"
-                    at_risk.append(kind)
-            level = complaint.escalation_level
-            if breached and level < 1:
-                vals["escalation_level"] = 1
-                escalations.append((complaint, 1, breached))
-            elif level == 1 and any(
-                complaint[f"{kind}_escalate_on"]
-                and complaint[f"{kind}_escalate_on"] <= now
-                for kind in kinds
-                if complaint[f"{kind}_sla_state"] == "breached"
-            ):
-                vals["escalation_level"] = 2
-                escalations.append((complaint, 2, breached))
-            elif breached:
-                notes[complaint.id] = self.env._(
-                    "The %(kind)s deadline is breached (already escalated).",
-                    kind=", ".join(kind_labels[k] for k in breached),
-                )
-            if at_risk:
-                user = complaint.user_id or complaint._vip_escalation_target()
-                deadline = complaint[f"{at_risk[0]}_deadline"]
-                notes[complaint.id] = self.env._(
-                    "The %(kind)s deadline %(deadline)s is at risk.",
-                    kind=", ".join(kind_labels[k] for k in at_risk),
-                    deadline=format_datetime(self.env, deadline),
-                )
-                if user:
-                    activities.append(
-                        {
-                            "res_model_id": model_id,
-                            "res_id": complaint.id,
-                            "activity_type_id": at_risk_type.id,
-                            "user_id": user.id,
-                            "date_deadline": fields.Date.context_today(self, deadline),
-                            "summary": notes[complaint.id],
-                        }
-                    )
-            if vals:
-                complaint._vip_workflow_write(vals)
-        if activities:
-            self.env["mail.activity"].create(activities)
-        if notes:
-            self._message_log_batch(bodies=notes)
-        for complaint, level, breached in escalations:
-            # posting reads followers and messages: keep it to this record instead
-            # of prefetching them for the whole batch at every post
-            complaint = complaint.with_prefetch()
-            if level == 1:
-                complaint._vip_escalate_level_1(breached, now, breach_type, kind_labels)
-            else:
-                complaint._vip_escalate_level_2(
-                    now, breach_type, managers_cache, kind_labels
-                )
-
-    def _vip_escalate_level_1(self, kinds, now, activity_type, kind_labels):
-        self.ensure_one()
-        target = self._vip_escalation_target()
-        if not target:
-            target = self.company_id._vip_managers()[:1]
-        body = self.env._(
-            "%(name)s breached its %(kind)s deadline %(deadline)s (customer "
-            "%(customer)s): escalated to %(target)s.",
-            name=self.name,
-            kind=", ".join(kind_labels[k] for k in kinds),
-            deadline=format_datetime(self.env, self[f"{kinds[0]}_deadline"]),
-            customer=self.partner_id.display_name or "-",
-            target=target.name or "-",
-        )
-        self._vip_notify_escalation(target, target, body, activity_type)
-
-    def _vip_escalate_level_2(self, now, activity_type, cache, kind_labels):
-        self.ensure_one()
-        company = self.company_id
-        if company not in cache:
-            cache[company] = company._vip_managers().sudo(False)
-        managers = cache[company]
-        body = self.env._(
-            "%(name)s is still breached one full SLA period after its deadline: "
-            "escalated to the VIP managers %(managers)s.",
-            name=self.name,
-            managers=", ".join(managers.mapped("name")) or "-",
-        )
-        if managers[1:]:
-            self.message_subscribe(partner_ids=managers[1:].partner_id.ids)
-        self._vip_notify_escalation(managers[:1], managers, body, activity_type)
-
-    def _vip_notify_escalation(self, assignee, notified, body, activity_type):
-        if assignee:
-            self.activity_schedule(
-                activity_type_id=activity_type.id,
-                user_id=assignee.id,
-                summary=self.env._("SLA breach: %s", self.name),
-                note=body,
+        lines, activities = [], []
+        notified = followers = self.env["res.partner"]
+        for kind in at_risk:  # one warning per clock, whenever the job runs
+            deadline = self[f"{kind}_deadline"]
+            line = self.env._(
+                "The %(kind)s deadline %(deadline)s is at risk.",
+                kind=labels[kind],
+                deadline=format_datetime(self.env, deadline),
             )
-        self.message_post(
-            body=Markup("<p>%s</p>") % body,
-            subtype_xmlid="mail.mt_note",
-            partner_ids=notified.partner_id.ids,
+            lines.append(line)
+            user = self.user_id or self._vip_escalation_target()
+            activities.append((SLA_AT_RISK, user, line, deadline))
+        now = fields.Datetime.now()
+        if 1 in levels:
+            target = (self._vip_escalation_target() or managers)[:1]
+            kinds = [
+                kind
+                for kind in self._vip_sla_open_kinds()
+                if self[f"{kind}_sla_state"] == "breached"
+            ] or ["response"]
+            line = self.env._(
+                "%(name)s breached its %(kind)s deadline %(deadline)s (customer "
+                "%(customer)s): escalated to %(target)s.",
+                name=self.name,
+                kind=", ".join(labels[k] for k in kinds),
+                deadline=format_datetime(self.env, self[f"{kinds[0]}_deadline"]),
+                customer=self.partner_id.display_name or "-",
+                target=target.name or "-",
+            )
+            lines.append(line)
+            activities.append((SLA_BREACH, target, line, now))
+            notified |= target.partner_id
+        if 2 in levels:
+            line = self.env._(
+                "%(name)s is still breached one full SLA period after its "
+                "deadline: escalated to the VIP managers %(managers)s.",
+                name=self.name,
+                managers=", ".join(managers.mapped("name")) or "-",
+            )
+            lines.append(line)
+            activities.append((SLA_BREACH, managers[:1], line, now))
+            notified |= managers.partner_id
+            followers |= managers[1:].partner_id
+        if breached and not levels:
+            lines.append(
+                self.env._(
+                    "The %(kind)s deadline is breached (already escalated).",
+                    kind=", ".join(labels[k] for k in breached),
+                )
+            )
+        return self, lines, activities, notified, followers
+
+    @api.model
+    def _vip_sla_notify(self, notices):
+        """Activities in one create, notes logged in batches of the same
+        recipients, followers added per group, one mail per person notified."""
+        model_id = self.env["ir.model"]._get_id(self._name)
+        activity_vals, seen = [], set()
+        groups, followers, mails = {}, {}, {}
+        for complaint, lines, activities, notified, new_followers in notices:
+            for xmlid, user, summary, deadline in activities:
+                # one breach activity per person, one warning per clock
+                key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and summary)
+                if not user or key in seen:
+                    continue
+                seen.add(key)
+                activity_vals.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": complaint.id,
+                        "activity_type_id": self.env.ref(xmlid).id,
+                        "user_id": user.id,
+                        "date_deadline": fields.Date.context_today(self, deadline),
+                        "summary": summary
+                        if xmlid == SLA_AT_RISK
+                        else self.env._("SLA breach: %s", complaint.name),
+                        "note": Markup("<p>%s</p>") % summary,
+                        "automated": True,
+                    }
+                )
+            body = Markup("<br/>").join(Markup("%s") % line for line in lines)
+            groups.setdefault(notified, {})[complaint.id] = body
+            if new_followers:
+                followers[new_followers] = (
+                    followers.get(new_followers, self.browse()) | complaint
+                )
+            for partner in notified:
+                mails.setdefault(partner, []).append((complaint, lines))
+        # the recipients hear of it once, in the grouped mail below
+        Activity = self.env["mail.activity"].with_context(
+            mail_activity_quick_update=True
         )
+        # sudo: activities for the escalation contacts and managers, not the caller
+        Activity.sudo().create(activity_vals)
+        for notified, bodies in groups.items():
+            self.browse(list(bodies))._message_log_batch(
+                bodies=bodies, partner_ids=notified.ids
+            )
+        for partners, complaints in followers.items():
+            complaints.message_subscribe(partner_ids=partners.ids)
+        self._vip_sla_send_digests(mails)
+
+    @api.model
+    def _vip_sla_send_digests(self, mails):
+        """One mail per person notified, in their language, listing the complaints
+        escalated to them in this run: {partner: [(complaint, note lines)]}."""
+        vals_list = []
+        for partner, items in mails.items():
+            base_url = items[0][0].get_base_url()
+            env = self.with_context(lang=partner.lang or self.env.lang).env
+            rows = Markup("").join(
+                Markup('<li><a href="%s/odoo/vip.complaint/%s">%s</a> %s</li>')
+                % (base_url, complaint.id, complaint.name, " ".join(lines))
+                for complaint, lines in items
+            )
+            company = items[0][0].company_id
+            vals_list.append(
+                {
+                    "subject": env._(
+                        "SLA breaches: %(count)s complaint(s) escalated to you",
+                        count=len(items),
+                    ),
+                    "body_html": Markup("<p>%s</p><ul>%s</ul>")
+                    % (env._("These complaints need you now:"), rows),
+                    "email_from": company.email_formatted
+                    or self.env.ref("base.partner_root").email_formatted,
+                    "recipient_ids": [Command.link(partner.id)],
+                    "auto_delete": True,
+                }
+            )
+        # sudo: the job's mail queue, whoever runs the SLA check
+        self.env["mail.mail"].sudo().create(vals_list)
 
     @api.model
     def _cron_check_sla(self, batch_size=CRON_BATCH_SIZE):

@@ -443,7 +443,8 @@ class TestComplaintSla(VipComplaintCommon):
             by_salesperson = self._complaint()
             self.company.vip_escalation_user_id = self.user_manager
             by_company = self._complaint()
-        with freeze_time(datetime(2026, 3, 10, 9, 0)):
+        # past the 14:00 deadline, before another full SLA period (level 2)
+        with freeze_time(datetime(2026, 3, 9, 15, 0)):
             self._run_cron()
         breach_type = "partner_vip_care.mail_activity_type_vip_sla_breach"
         self.assertEqual(
@@ -455,7 +456,8 @@ class TestComplaintSla(VipComplaintCommon):
         self.company.vip_escalation_user_id = False
         with freeze_time(MONDAY_9):
             salesperson = self._complaint()
-        with freeze_time(datetime(2026, 3, 10, 9, 0)):
+        # past the 14:00 deadline, before another full SLA period (level 2)
+        with freeze_time(datetime(2026, 3, 9, 15, 0)):
             self._run_cron()
         self.assertEqual(
             self._activities(salesperson, breach_type).user_id, self.user_vip

@@ -325,9 +325,15 @@ class TestIntegrityRpc(HttpCase):
                 "holiday_year_id": holiday_year.id,
             }
         )
+        campaign = env["vip.survey.campaign"].create(
+            {"name": "Spring survey", "tier_ids": [Command.set(self.silver.ids)]}
+        )
+        campaign.action_select_participants()
         return {
             "vip.holiday.year": holiday_year,
             "resource.calendar.workday": workday,
+            "vip.survey.campaign": campaign,
+            "vip.survey.participant": campaign.participant_ids[:1],
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,

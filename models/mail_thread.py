@@ -1,0 +1,46 @@
+import logging
+
+from odoo import api, models
+from odoo.tools import email_normalize
+
+_logger = logging.getLogger(__name__)
+
+# Precedence values of mailing lists and automatic answers (RFC 3834, common usage)
+AUTOMATIC_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
+AUTOMATIC_SENDERS = {"mailer-daemon", "postmaster"}
+
+
+class MailThread(models.AbstractModel):
+    _inherit = "mail.thread"
+
+    @api.model
+    def message_route(
+        self, message, message_dict, model=None, thread_id=None, custom_values=None
+    ):
+        """Automatic mails (out-of-office replies, delivery reports) open no
+        complaint and reach none: a reply to them would start a mail loop."""
+        routes = super().message_route(
+            message, message_dict, model, thread_id, custom_values
+        )
+        if routes and self._vip_is_automatic_mail(message, message_dict):
+            kept = [route for route in routes if route[0] != "vip.complaint"]
+            if len(kept) < len(routes):
+                _logger.info(
+                    "Automatic mail %s from %s not routed to complaints",
+                    message_dict.get("message_id"),
+                    message_dict.get("email_from"),
+                )
+            routes = kept
+        return routes
+
+    @api.model
+    def _vip_is_automatic_mail(self, message, message_dict):
+        auto_submitted = (message.get("Auto-Submitted") or "no").strip().lower()
+        precedence = (message.get("Precedence") or "").strip().lower()
+        sender = email_normalize(message_dict.get("email_from") or "") or ""
+        return (
+            auto_submitted != "no"
+            or bool(message.get("X-Autoreply") or message.get("X-Autorespond"))
+            or precedence in AUTOMATIC_PRECEDENCE
+            or sender.split("@")[0] in AUTOMATIC_SENDERS
+        )
