@@ -36,3 +36,4 @@ from . import res_partner_survey
 from . import vip_survey_campaign
 from . import vip_survey_participant
 from . import survey_user_input
+from . import vip_monthly_digest

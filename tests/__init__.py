@@ -17,3 +17,4 @@ from . import test_complaint_answers
 from . import test_complaint_sla_clock
 from . import test_portal
 from . import test_survey_campaign
+from . import test_export
