@@ -17,7 +17,7 @@
         "mail",
         "survey",
     ],
-    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
+    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "holidays"]},
     "data": [
         "security/vip_security.xml",
         "security/ir.model.access.csv",
@@ -61,6 +61,14 @@
         "report/vip_review_report_views.xml",
         "wizards/vip_export_wizard_views.xml",
         "views/menus.xml",
+        "security/resource_calendar_holiday_security.xml",
+        "data/ir_cron_holiday_data.xml",
+        "views/resource_calendar_views.xml",
+        "views/res_config_settings_holiday_views.xml",
+        "wizards/vip_holiday_import_wizard_views.xml",
+        "data/vip_complaint_answer_data.xml",
+        "views/vip_complaint_category_views.xml",
+        "wizards/mail_compose_message_views.xml",
         "views/portal_templates.xml",
     ],
     "demo": [

@@ -313,6 +313,18 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        calendar = env["resource.calendar"].create({"name": "Shanghai office"})
+        holiday_year = env["vip.holiday.year"].create(
+            {"calendar_id": calendar.id, "country_code": "CN", "year": 2026}
+        )
+        workday = env["resource.calendar.workday"].create(
+            {
+                "calendar_id": calendar.id,
+                "date": "2026-02-14",
+                "dayofweek_template": "4",
+                "holiday_year_id": holiday_year.id,
+            }
+        )
         campaign = env["vip.survey.campaign"].create(
             {"name": "Spring survey", "tier_ids": [Command.set(self.silver.ids)]}
         )
@@ -344,6 +356,8 @@ class TestIntegrityRpc(HttpCase):
             )
         )
         return {
+            "vip.holiday.year": holiday_year,
+            "resource.calendar.workday": workday,
             "vip.survey.campaign": campaign,
             "vip.survey.participant": campaign.participant_ids[:1],
             "vip.monthly.digest": digest,
