@@ -82,6 +82,7 @@
         "demo/vip_showcase_demo.xml",
         "demo/vip_survey_demo.xml",
         "demo/vip_health_demo.xml",
+        "demo/vip_holiday_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
