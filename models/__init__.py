@@ -25,3 +25,5 @@ from . import vip_complaint_sla
 from . import mail_thread
 from . import res_partner_portal
 from . import vip_complaint_portal
+from . import vip_promise_sequence
+from . import res_partner_claim

@@ -14,3 +14,7 @@ from . import test_complaint_ui
 from . import test_integrity
 from . import test_complaint_sla_clock
 from . import test_portal
+from . import test_access_matrix
+from . import test_concurrency
+from . import test_properties
+from . import test_crash_resume
