@@ -15,7 +15,7 @@ class VipPromise(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._vip_ensure_sequence_ranges()
+        self._vip_ensure_sequence_ranges(lock=True)
         return super().create(vals_list)
 
     @api.model
@@ -34,12 +34,19 @@ class VipPromise(models.Model):
         )
 
     @api.model
-    def _vip_ensure_sequence_ranges(self, years_ahead=0):
+    def _vip_ensure_sequence_ranges(self, years_ahead=0, lock=False):
         """Create the missing yearly ranges of the promise sequences, from this
         year to ``years_ahead`` years later. Two transactions creating one range
         at once are serialized on the sequence row: the later one waits, then
         fails with a serialization error that Odoo retries (it then finds the
-        range), instead of hitting the range's unique constraint."""
+        range), instead of hitting the range's unique constraint.
+
+        With ``lock``, this year's counter rows are locked, waiting for a
+        concurrent creation to end: ``no_gap`` locks them with ``NOWAIT``, which
+        fails (and logs an error) as soon as another worker holds them. Waiting
+        here, the second creation either continues once the first rolled back,
+        or gets a serialization error (not logged) that Odoo's RPC layer
+        retries with a fresh snapshot."""
         today = fields.Date.context_today(self)
         dates = [date(today.year + n, 1, 1) for n in range(1, years_ahead + 1)]
         dates.insert(0, today)
@@ -58,6 +65,13 @@ class VipPromise(models.Model):
         )
         for sequence in sequences:
             ranges = existing.filtered(lambda r, s=sequence: r.sequence_id == s)
+            current = ranges.filtered(lambda r: r.date_from <= today <= r.date_to)
+            if lock and current and sequence.implementation == "no_gap":
+                self.env.cr.execute(
+                    "SELECT id FROM ir_sequence_date_range WHERE id IN %s FOR UPDATE",
+                    [tuple(current.ids)],
+                    log_exceptions=False,
+                )
             missing = [
                 day
                 for day in dates
