@@ -176,4 +176,4 @@ class PortalUser(HttpUser):
 
     @task(1)
     def promises(self):
-        self._page("/my/vip/promises", "portal: /my/vip/promises", "/my/vip")
+        self._page("/my/vip/promises", "portal: /my/vip/promises", "Our Promises")

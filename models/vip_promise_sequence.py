@@ -83,6 +83,7 @@ class VipPromise(models.Model):
             self.env.cr.execute(
                 "UPDATE ir_sequence SET write_date = write_date WHERE id = %s",
                 [sequence.id],
+                log_exceptions=False,  # a retried conflict, not an error
             )
             for day in missing:
                 sequence._create_date_range_seq(day)
@@ -95,6 +96,9 @@ class VipPromise(models.Model):
             if sequence.implementation == "no_gap":
                 continue
             ranges = sequence.date_range_ids
+            # computed from the PostgreSQL sequences: never from the cache
+            sequence.invalidate_recordset(["number_next_actual"])
+            ranges.invalidate_recordset(["number_next_actual"])
             next_numbers = {r: r.number_next_actual for r in ranges}
             next_main = sequence.number_next_actual
             sequence.implementation = "no_gap"

@@ -18,3 +18,4 @@ from . import test_access_matrix
 from . import test_concurrency
 from . import test_properties
 from . import test_crash_resume
+from . import test_promise_numbers
