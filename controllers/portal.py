@@ -166,8 +166,25 @@ class VipCustomerPortal(CustomerPortal):
             page_name="vip",
             account_manager=customer.user_id,
             next_visit=customer.vip_next_visit_date,
+            pending_surveys=self._vip_pending_surveys(customer),
         )
         return request.render("partner_vip_care.portal_my_vip", values)
+
+    def _vip_pending_surveys(self, customer):
+        """Satisfaction surveys of running campaigns the customer has not answered."""
+        # sudo: the customer's own invitations, found by its commercial partner
+        return (
+            request.env["vip.survey.participant"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", customer.id),
+                    ("campaign_id.state", "=", "running"),
+                    ("user_input_id", "!=", False),
+                    ("user_input_id.state", "!=", "done"),
+                ]
+            )
+        )
 
     # ------------------------------------------------------------------
     # complaints

@@ -27,3 +27,8 @@ from . import res_partner_portal
 from . import vip_complaint_portal
 from . import vip_promise_sequence
 from . import res_partner_claim
+from . import res_partner_survey
+from . import vip_survey_campaign
+from . import vip_survey_participant
+from . import survey_user_input
+from . import vip_monthly_digest

@@ -19,3 +19,5 @@ from . import test_concurrency
 from . import test_properties
 from . import test_crash_resume
 from . import test_promise_numbers
+from . import test_survey_campaign
+from . import test_export

@@ -313,7 +313,25 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        campaign = env["vip.survey.campaign"].create(
+            {"name": "Spring survey", "tier_ids": [Command.set(self.silver.ids)]}
+        )
+        campaign.action_select_participants()
+        digest = (
+            env["vip.monthly.digest"]
+            .sudo()
+            .create(
+                {
+                    "company_id": env.company.id,
+                    "user_id": self.user_manager.id,
+                    "month": "2026-01-01",
+                }
+            )
+        )
         return {
+            "vip.survey.campaign": campaign,
+            "vip.survey.participant": campaign.participant_ids[:1],
+            "vip.monthly.digest": digest,
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,

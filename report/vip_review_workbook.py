@@ -1,0 +1,1063 @@
+"""The monthly VIP review workbook (xlsxwriter, ``constant_memory``).
+
+Every figure comes from grouped reads (``_read_group``) and every sheet from one
+``search_fetch`` per model plus one name lookup per related model: the number of
+queries does not depend on the number of rows. Reads go through the environment
+given (the exporting user, or the manager a digest is for), so record rules apply.
+"""
+
+import io
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+import pytz
+import xlsxwriter
+
+from odoo import fields
+from odoo.fields import Domain
+from odoo.tools import html2plaintext
+
+OPEN_PROMISE_STATES = ("to_approve", "open")
+DECIDED_PROMISE_STATES = ("kept", "broken")
+SLA_DECIDED = ("met", "met_late", "breached")
+NO_TIER = 0  # key of the "no tier" row of the summary
+
+# column kinds: text, int, float, money (company currency), cmoney (the row's own
+# currency, given as (amount, currency)), date, datetime, percent (a fraction), bool
+WIDTHS = {
+    "text": 22,
+    "long": 48,
+    "int": 10,
+    "float": 12,
+    "money": 16,
+    "cmoney": 16,
+    "date": 12,
+    "datetime": 17,
+    "percent": 11,
+    "bool": 10,
+}
+
+
+def _worked_seconds(bounds):
+    """Function of a moment: worked seconds in the sorted work intervals
+    ``bounds`` [(begin, end)] up to that moment."""
+    begins = [b for b, _e in bounds]
+    # cumulated worked seconds before each interval
+    cumul = [0.0]
+    for b, e in bounds:
+        cumul.append(cumul[-1] + (e - b).total_seconds())
+
+    def worked(moment):
+        index = bisect_right(begins, moment) - 1
+        if index < 0:
+            return 0.0
+        b, e = bounds[index]
+        return cumul[index] + (min(moment, e) - b).total_seconds()
+
+    return worked
+
+
+class VipReviewWorkbook:
+    def __init__(
+        self,
+        env,
+        date_from,
+        date_to,
+        company,
+        users=None,
+        tiers=None,
+        selected=None,
+    ):
+        self.env = env
+        self.date_from = fields.Date.to_date(date_from)
+        self.date_to = fields.Date.to_date(date_to)
+        self.company = company
+        self.users = users or env["res.users"]
+        self.tiers = tiers or env["vip.tier"]
+        # {model name: ids}: the rows picked in a list replace the period filter
+        self.selected = selected or {}
+        self.currency = company.currency_id
+        # datetimes of the period, in UTC as stored (the period is in days)
+        self.dt_from = datetime.combine(self.date_from, time.min)
+        self.dt_to = datetime.combine(self.date_to + timedelta(days=1), time.min)
+        self._formats = {}
+        self.tz = pytz.timezone(env.context.get("tz") or env.user.tz or "UTC")
+
+    # ------------------------------------------------------------------
+    # domains
+    # ------------------------------------------------------------------
+
+    def _user_domain(self, own_field, customer_field):
+        """The salespeople filter: documents they made or of their customers."""
+        if not self.users:
+            return Domain.TRUE
+        return Domain(own_field, "in", self.users.ids) | Domain(
+            customer_field, "in", self.users.ids
+        )
+
+    def _tier_domain(self, fname):
+        if not self.tiers:
+            return Domain.TRUE
+        return Domain(fname, "in", self.tiers.ids)
+
+    def _period(self, fname, datetimes=False):
+        if datetimes:
+            return Domain(fname, ">=", self.dt_from) & Domain(fname, "<", self.dt_to)
+        return Domain(fname, ">=", self.date_from) & Domain(fname, "<=", self.date_to)
+
+    def _scope(self, model, period):
+        """The period filter, or the rows picked in a list when there are some."""
+        if self.selected.get(model):
+            return Domain("id", "in", self.selected[model])
+        return period
+
+    def _roster_domain(self):
+        domain = (
+            Domain("vip_tier_id", "!=", False)
+            & Domain("vip_tier_id.company_id", "=", self.company.id)
+            & (Domain("is_company", "=", True) | Domain("parent_id", "=", False))
+            & self._tier_domain("vip_tier_id")
+        )
+        if self.users:
+            domain &= Domain("user_id", "in", self.users.ids)
+        return domain
+
+    def _promise_domain(self):
+        period = (
+            self._period("submitted_on", datetimes=True)
+            | self._period("done_date")
+            | Domain("state", "in", OPEN_PROMISE_STATES)
+        )
+        return (
+            Domain("company_id", "=", self.company.id)
+            & Domain("state", "!=", "draft")
+            & self._scope("vip.promise", period)
+            & self._user_domain("user_id", "partner_id.user_id")
+            & self._tier_domain("tier_id")
+        )
+
+    def _complaint_domain(self):
+        return (
+            Domain("company_id", "=", self.company.id)
+            & Domain("state", "!=", "cancelled")
+            & self._scope("vip.complaint", self._period("received_on", True))
+            & self._user_domain("user_id", "commercial_partner_id.user_id")
+            & self._tier_domain("tier_id")
+        )
+
+    def _suggestion_domain(self):
+        period = self._period("raised_on", True) | self._period("decided_on", True)
+        return (
+            Domain("company_id", "=", self.company.id)
+            & self._scope("vip.suggestion", period)
+            & self._user_domain("user_id", "commercial_partner_id.user_id")
+            & self._tier_domain("tier_id")
+        )
+
+    def _visit_domain(self):
+        return (
+            Domain("company_id", "=", self.company.id)
+            & self._scope("vip.visit", self._period("date"))
+            & self._user_domain("user_id", "partner_id.user_id")
+            & self._tier_domain("tier_id")
+        )
+
+    def _history_domain(self):
+        domain = Domain("company_id", "=", self.company.id) & self._period("date")
+        if self.users:
+            domain &= Domain("partner_id.user_id", "in", self.users.ids)
+        return domain
+
+    # ------------------------------------------------------------------
+    # summary figures (grouped reads only)
+    # ------------------------------------------------------------------
+
+    def _summary_tiers(self):
+        domain = Domain("company_id", "=", self.company.id) & self._tier_domain("id")
+        return self.env["vip.tier"].search(domain, order="level desc")
+
+    def _has_field(self, fname):
+        return fname in self.env["res.partner"]._fields
+
+    def summary(self):
+        """Figures per tier (plus "no tier" when documents have none, and the
+        total), as a list of dicts with the numerators and denominators and the
+        rates (fractions, None without denominator)."""
+        env = self.env
+        tiers = self._summary_tiers()
+        keys = [*tiers.ids, NO_TIER]
+        rows = {key: defaultdict(float) for key in keys}
+
+        def add(tier, name, value):
+            key = tier.id if tier else NO_TIER
+            if key in rows:
+                rows[key][name] += value or 0
+
+        partners = env["res.partner"]
+        roster = self._roster_domain()
+        for tier, count, revenue in partners._read_group(
+            roster, ["vip_tier_id"], ["__count", "vip_revenue:sum"]
+        ):
+            add(tier, "customers", count)
+            add(tier, "revenue", revenue)
+        history = env["vip.tier.history"]
+        for tier, count in history._read_group(
+            self._history_domain() & Domain("new_tier_id", "!=", False),
+            ["new_tier_id"],
+            ["__count"],
+        ):
+            add(tier, "tier_in", count)
+        for tier, count in history._read_group(
+            self._history_domain() & Domain("old_tier_id", "!=", False),
+            ["old_tier_id"],
+            ["__count"],
+        ):
+            add(tier, "tier_out", count)
+
+        promises = env["vip.promise"]
+        promise_base = (
+            Domain("company_id", "=", self.company.id)
+            & self._user_domain("user_id", "partner_id.user_id")
+            & self._tier_domain("tier_id")
+        )
+        for tier, on_time, count in promises._read_group(
+            promise_base
+            & self._scope("vip.promise", self._period("done_date"))
+            & Domain("state", "in", DECIDED_PROMISE_STATES),
+            ["tier_id", "kept_on_time"],
+            ["__count"],
+        ):
+            add(tier, "promises_decided", count)
+            if on_time:
+                add(tier, "promises_on_time", count)
+        for tier, count, exposure in promises._read_group(
+            promise_base
+            & self._scope("vip.promise", Domain.TRUE)
+            & Domain("state", "in", OPEN_PROMISE_STATES),
+            ["tier_id"],
+            ["__count", "exposure:sum"],
+        ):
+            add(tier, "promises_open", count)
+            add(tier, "exposure", exposure)
+
+        complaints = env["vip.complaint"]
+        for kind in ("response", "resolution"):
+            for tier, sla, count in complaints._read_group(
+                self._complaint_domain(),
+                ["tier_id", f"{kind}_sla_state"],
+                ["__count"],
+            ):
+                if kind == "response":
+                    add(tier, "complaints", count)
+                if sla in SLA_DECIDED:
+                    add(tier, f"{kind}_decided", count)
+                if sla == "met":
+                    add(tier, f"{kind}_met", count)
+
+        for tier, decided, replied in env["vip.suggestion"]._read_group(
+            Domain("company_id", "=", self.company.id)
+            & self._scope("vip.suggestion", self._period("decided_on", True))
+            & self._user_domain("user_id", "commercial_partner_id.user_id")
+            & self._tier_domain("tier_id"),
+            ["tier_id"],
+            ["decided_count:sum", "replied_count:sum"],
+        ):
+            add(tier, "suggestions_decided", decided)
+            add(tier, "suggestions_replied", replied)
+
+        self._summary_visits(roster, tiers, add)
+        stages = self._summary_optional(roster, add)
+
+        for tier, count in env["vip.visit"]._read_group(
+            self._visit_domain(), ["tier_id"], ["__count"]
+        ):
+            add(tier, "visits", count)
+
+        result = []
+        total = defaultdict(float)
+        labels = {tier.id: tier.name for tier in tiers}
+        labels[NO_TIER] = self.env._("No Tier")
+        for key in keys:
+            row = rows[key]
+            if key == NO_TIER and not any(row.values()):
+                continue
+            for name, value in row.items():
+                total[name] += value
+            result.append(self._rates(dict(row, tier=labels[key], tier_id=key)))
+        result.append(self._rates(dict(total, tier=self.env._("Total"), tier_id=None)))
+        self.stages = stages
+        return result
+
+    def _summary_visits(self, roster, tiers, add):
+        """Visit coverage: customers of a tier with a visit rhythm are due; those
+        with an account manager visit within the tier's interval before the end of
+        the period were visited on rhythm."""
+        intervals = {tier.id: tier.visit_interval_days for tier in tiers}
+        longest = max(intervals.values(), default=0)
+        if not longest:
+            return
+        due = self.env["res.partner"].search_fetch(
+            roster
+            & Domain("vip_tier_id", "in", [k for k, v in intervals.items() if v]),
+            ["vip_tier_id"],
+        )
+        last_visits = dict(
+            self.env["vip.visit"]._read_group(
+                Domain("partner_id", "in", due.ids)
+                & Domain("visit_type", "=", "account_manager")
+                & Domain("date", "<=", self.date_to)
+                & Domain("date", ">", self.date_to - timedelta(days=longest)),
+                ["partner_id"],
+                ["date:max"],
+            )
+        )
+        for partner in due:
+            tier = partner.vip_tier_id
+            add(tier, "visits_due", 1)
+            last = last_visits.get(partner)
+            interval = intervals[tier.id]
+            if last and last > self.date_to - timedelta(days=interval):
+                add(tier, "visits_on_rhythm", 1)
+
+    def _summary_optional(self, roster, add):
+        """NPS and lifecycle figures, where those capabilities are installed.
+        Returns the lifecycle stages [(key, label)] shown as columns."""
+        partners = self.env["res.partner"]
+        if self._has_field("vip_last_nps"):
+            answered = roster & Domain(
+                "vip_last_nps_date"
+                if self._has_field("vip_last_nps_date")
+                else "vip_last_nps",
+                "!=",
+                False,
+            )
+            for name, extra in (
+                ("nps_answers", Domain.TRUE),
+                ("nps_promoters", Domain("vip_last_nps", ">=", 9)),
+                ("nps_detractors", Domain("vip_last_nps", "<=", 6)),
+            ):
+                for tier, count in partners._read_group(
+                    answered & extra, ["vip_tier_id"], ["__count"]
+                ):
+                    add(tier, name, count)
+        stages = []
+        if self._has_field("vip_lifecycle_stage"):
+            field = partners._fields["vip_lifecycle_stage"]
+            stages = field._description_selection(self.env)
+            for tier, stage, count in partners._read_group(
+                roster, ["vip_tier_id", "vip_lifecycle_stage"], ["__count"]
+            ):
+                if stage:
+                    add(tier, f"stage_{stage}", count)
+        return stages
+
+    @staticmethod
+    def _rates(row):
+        def rate(num, den):
+            return row.get(num, 0) / row[den] if row.get(den) else None
+
+        row["kept_on_time_rate"] = rate("promises_on_time", "promises_decided")
+        row["response_rate"] = rate("response_met", "response_decided")
+        row["resolution_rate"] = rate("resolution_met", "resolution_decided")
+        row["loop_closure_rate"] = rate("suggestions_replied", "suggestions_decided")
+        row["visit_coverage"] = rate("visits_on_rhythm", "visits_due")
+        if row.get("nps_answers"):
+            row["nps"] = (
+                100.0
+                * (row.get("nps_promoters", 0) - row.get("nps_detractors", 0))
+                / row["nps_answers"]
+            )
+        else:
+            row["nps"] = None
+        return row
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+
+    def _names(self, model, ids, fname="display_name"):
+        """{id: name} of ``ids`` in one read, two for users (their names live on
+        their partners); record rules apply: a record the user may not read shows
+        empty. The same queries whatever is in the cache, so that the count
+        depends on the sheets, never on the rows."""
+        ids = list({i for i in ids if i})
+        if not ids:
+            return {}
+        if model == "res.users":
+            users = (
+                self.env[model]
+                .with_context(active_test=False)
+                .search_fetch([("id", "in", ids)], ["partner_id"])
+            )
+            names = self._names("res.partner", users.partner_id.ids, "name")
+            return {user.id: names.get(user.partner_id.id, "") for user in users}
+        records = (
+            self.env[model]
+            .with_context(active_test=False)
+            .search_fetch(
+                [("id", "in", ids)], [fname] if fname != "display_name" else []
+            )
+        )
+        return {record.id: record[fname] or "" for record in records}
+
+    def _labels(self, model, fname):
+        return dict(self.env[model]._fields[fname]._description_selection(self.env))
+
+    def _local(self, value):
+        """Stored UTC datetime as the user's wall time, for Excel."""
+        if not value:
+            return None
+        return pytz.utc.localize(value).astimezone(self.tz).replace(tzinfo=None)
+
+    def _money_format(self, currency):
+        symbol = (currency.symbol or currency.name or "").replace('"', "")
+        digits = "0" * (currency.decimal_places or 0)
+        number = "#,##0" + (f".{digits}" if digits else "")
+        if currency.position == "before":
+            return f'"{symbol}"{number};-"{symbol}"{number}'
+        return f'{number} "{symbol}";-{number} "{symbol}"'
+
+    def _format(self, workbook, kind, currency=None):
+        key = (kind, currency and currency.id)
+        if key not in self._formats:
+            spec = {"valign": "top"}
+            if kind == "header":
+                spec.update(bold=True, bg_color="#E8EEF5", bottom=1, text_wrap=True)
+            elif kind == "date":
+                spec["num_format"] = "yyyy-mm-dd"
+            elif kind == "datetime":
+                spec["num_format"] = "yyyy-mm-dd hh:mm"
+            elif kind in ("money", "cmoney"):
+                spec["num_format"] = self._money_format(currency or self.currency)
+            elif kind == "percent":
+                spec["num_format"] = "0.0%"
+            elif kind == "float":
+                spec["num_format"] = "0.00"
+            elif kind == "long":
+                spec["text_wrap"] = True
+            self._formats[key] = workbook.add_format(spec)
+        return self._formats[key]
+
+    def _sheet(self, workbook, title, columns, rows):
+        """One sheet: header, typed rows (iterated once), frozen header, widths,
+        autofilter. ``columns``: [(label, kind)]."""
+        sheet = workbook.add_worksheet(title[:31])
+        for col, (_label, kind) in enumerate(columns):
+            sheet.set_column(col, col, WIDTHS.get(kind, 16))
+        header = self._format(workbook, "header")
+        sheet.set_row(0, 30)
+        for col, (label, _kind) in enumerate(columns):
+            sheet.write_string(0, col, label, header)
+        sheet.freeze_panes(1, 0)
+        count = 0
+        for count, values in enumerate(rows, start=1):
+            for col, ((_label, kind), value) in enumerate(
+                zip(columns, values, strict=True)
+            ):
+                self._write(workbook, sheet, count, col, kind, value)
+        sheet.autofilter(0, 0, max(count, 1), len(columns) - 1)
+        return count
+
+    def _write(self, workbook, sheet, row, col, kind, value):
+        if kind == "cmoney":
+            amount, currency = value
+            if amount is None or amount is False:
+                return
+            sheet.write_number(row, col, amount, self._format(workbook, kind, currency))
+            return
+        if value is None or (value is False and kind != "bool"):
+            return
+        if kind in ("text", "long"):
+            sheet.write_string(row, col, str(value), self._format(workbook, kind))
+        elif kind in ("int", "float", "money", "percent"):
+            sheet.write_number(row, col, value, self._format(workbook, kind))
+        elif kind in ("date", "datetime"):
+            sheet.write_datetime(row, col, value, self._format(workbook, kind))
+        elif kind == "bool":
+            sheet.write_boolean(row, col, bool(value))
+
+    # ------------------------------------------------------------------
+    # sheets
+    # ------------------------------------------------------------------
+
+    def sheet_titles(self):
+        return [
+            self.env._("Summary"),
+            self.env._("VIP Roster"),
+            self.env._("Promise Ledger"),
+            self.env._("Complaints"),
+            self.env._("Suggestions"),
+            self.env._("Visits"),
+            self.env._("Satisfaction"),
+        ]
+
+    def build(self):
+        """The workbook, as bytes."""
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(
+            output,
+            {
+                "constant_memory": True,
+                "in_memory": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
+        )
+        titles = self.sheet_titles()
+        self.row_counts = {}
+        builders = (
+            self._sheet_summary,
+            self._sheet_roster,
+            self._sheet_promises,
+            self._sheet_complaints,
+            self._sheet_suggestions,
+            self._sheet_visits,
+            self._sheet_satisfaction,
+        )
+        for title, builder in zip(titles, builders, strict=True):
+            columns, rows = builder()
+            self.row_counts[title] = self._sheet(workbook, title, columns, rows)
+        workbook.close()
+        return output.getvalue()
+
+    def _sheet_summary(self):
+        summary = self.summary()
+        columns = [
+            (self.env._("Tier"), "text"),
+            (self.env._("Customers"), "int"),
+            (self.env._("Revenue in Window"), "money"),
+            (self.env._("Tier Changes In"), "int"),
+            (self.env._("Tier Changes Out"), "int"),
+            (self.env._("Promises Decided"), "int"),
+            (self.env._("Kept on Time"), "percent"),
+            (self.env._("Open Promises"), "int"),
+            (self.env._("Open Promise Exposure"), "money"),
+            (self.env._("Complaints"), "int"),
+            (self.env._("Responses on Time"), "percent"),
+            (self.env._("Resolutions on Time"), "percent"),
+            (self.env._("Suggestions Decided"), "int"),
+            (self.env._("Loop Closure"), "percent"),
+            (self.env._("Visits"), "int"),
+            (self.env._("Customers Due a Visit"), "int"),
+            (self.env._("Visit Coverage"), "percent"),
+        ]
+        keys = [
+            "tier",
+            "customers",
+            "revenue",
+            "tier_in",
+            "tier_out",
+            "promises_decided",
+            "kept_on_time_rate",
+            "promises_open",
+            "exposure",
+            "complaints",
+            "response_rate",
+            "resolution_rate",
+            "suggestions_decided",
+            "loop_closure_rate",
+            "visits",
+            "visits_due",
+            "visit_coverage",
+        ]
+        if self._has_field("vip_last_nps"):
+            columns += [
+                (self.env._("NPS Answers"), "int"),
+                (self.env._("NPS"), "float"),
+            ]
+            keys += ["nps_answers", "nps"]
+        for stage, label in self.stages:
+            columns.append((self.env._("Stage: %s", label), "int"))
+            keys.append(f"stage_{stage}")
+
+        def rows():
+            for row in summary:
+                yield [
+                    row.get(key, 0) if key != "tier" else row["tier"] for key in keys
+                ]
+
+        return columns, rows()
+
+    def _sheet_roster(self):
+        partners = self.env["res.partner"]
+        fnames = [
+            "complete_name",
+            "vip_tier_id",
+            "vip_pareto_class",
+            "user_id",
+            "vip_revenue",
+            "vip_evaluated_on",
+            "vip_since",
+            "vip_last_visit_date",
+            "vip_next_visit_date",
+            "vip_next_management_visit_date",
+        ]
+        columns = [
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier"), "text"),
+            (self.env._("Pareto Class"), "text"),
+            (self.env._("Salesperson"), "text"),
+            (self.env._("Revenue in Window"), "money"),
+            (self.env._("Revenue as of"), "date"),
+            (self.env._("In Tier Since"), "date"),
+            (self.env._("Last Account Manager Visit"), "date"),
+            (self.env._("Next Account Manager Visit"), "date"),
+            (self.env._("Next Management Visit"), "date"),
+        ]
+        extra = []
+        if self._has_field("vip_last_nps"):
+            extra.append(("vip_last_nps", (self.env._("Last NPS"), "float")))
+        if self._has_field("vip_lifecycle_stage"):
+            extra.append(
+                ("vip_lifecycle_stage", (self.env._("Lifecycle Stage"), "text"))
+            )
+        if self._has_field("vip_health_score"):
+            extra.append(("vip_health_score", (self.env._("Health Score"), "float")))
+        fnames += [fname for fname, _col in extra]
+        columns += [col for _fname, col in extra]
+        records = partners.search_fetch(
+            self._roster_domain(), fnames, order="vip_revenue desc, id"
+        )
+        tiers = self._names("vip.tier", records.vip_tier_id.ids, "name")
+        users = self._names("res.users", records.user_id.ids, "name")
+        pareto = self._labels("res.partner", "vip_pareto_class")
+        stages = (
+            self._labels("res.partner", "vip_lifecycle_stage")
+            if self._has_field("vip_lifecycle_stage")
+            else {}
+        )
+
+        def rows():
+            for partner in records:
+                row = [
+                    partner.complete_name,
+                    tiers.get(partner.vip_tier_id.id),
+                    pareto.get(partner.vip_pareto_class),
+                    users.get(partner.user_id.id),
+                    partner.vip_revenue,
+                    partner.vip_evaluated_on,
+                    partner.vip_since,
+                    partner.vip_last_visit_date,
+                    partner.vip_next_visit_date,
+                    partner.vip_next_management_visit_date,
+                ]
+                for fname, _col in extra:
+                    value = partner[fname]
+                    if fname == "vip_lifecycle_stage":
+                        value = stages.get(value)
+                    row.append(value)
+                yield row
+
+        return columns, rows()
+
+    def _sheet_promises(self):
+        promises = self.env["vip.promise"]
+        records = promises.search_fetch(
+            self._promise_domain(),
+            [
+                "name",
+                "partner_id",
+                "tier_id",
+                "user_id",
+                "promise_type",
+                "description",
+                "currency_id",
+                "value",
+                "exposure",
+                "deadline",
+                "state",
+                "done_date",
+                "kept_on_time",
+                "approver_id",
+                "complaint_id",
+                "visit_id",
+            ],
+            order="deadline, id",
+        )
+        partners = self._names("res.partner", records.partner_id.ids, "complete_name")
+        tiers = self._names("vip.tier", records.tier_id.ids, "name")
+        users = self._names(
+            "res.users", records.user_id.ids + records.approver_id.ids, "name"
+        )
+        complaints = self._names("vip.complaint", records.complaint_id.ids, "name")
+        currencies = {c.id: c for c in records.currency_id}
+        types = self._labels("vip.promise", "promise_type")
+        states = self._labels("vip.promise", "state")
+        columns = [
+            (self.env._("Reference"), "text"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier at Submission"), "text"),
+            (self.env._("Promised by"), "text"),
+            (self.env._("Type"), "text"),
+            (self.env._("Description"), "long"),
+            (self.env._("Value"), "cmoney"),
+            (self.env._("Open Exposure"), "money"),
+            (self.env._("Deadline"), "date"),
+            (self.env._("Status"), "text"),
+            (self.env._("Closed on"), "date"),
+            (self.env._("Kept on Time"), "bool"),
+            (self.env._("Approved by"), "text"),
+            (self.env._("From Complaint"), "text"),
+        ]
+
+        def rows():
+            for promise in records:
+                yield [
+                    promise.name,
+                    partners.get(promise.partner_id.id),
+                    tiers.get(promise.tier_id.id),
+                    users.get(promise.user_id.id),
+                    types.get(promise.promise_type),
+                    promise.description,
+                    (promise.value, currencies.get(promise.currency_id.id)),
+                    promise.exposure,
+                    promise.deadline,
+                    states.get(promise.state),
+                    promise.done_date,
+                    promise.kept_on_time,
+                    users.get(promise.approver_id.id),
+                    complaints.get(promise.complaint_id.id),
+                ]
+
+        return columns, rows()
+
+    def _business_hours(self, records):
+        """{complaint id: (hours to respond, hours to resolve)} in business hours of
+        each complaint's calendar: one work-interval computation per calendar over
+        the whole span, then interval arithmetic in Python."""
+        spans = defaultdict(list)
+        for complaint in records:
+            start = complaint.received_on
+            if not start:
+                continue
+            ends = (complaint.responded_on, complaint.resolved_on)
+            spans[complaint.calendar_id.id].append((complaint, start, ends))
+        result = {}
+        for calendar_id, items in spans.items():
+            calendar = self.env["resource.calendar"].browse(calendar_id)
+            start = min(item[1] for item in items)
+            stop = max(end for item in items for end in (item[1], *item[2]) if end)
+            if calendar:
+                intervals = calendar._work_intervals_batch(
+                    pytz.utc.localize(start),
+                    pytz.utc.localize(stop + timedelta(seconds=1)),
+                )[False]
+                bounds = [
+                    (
+                        b.astimezone(pytz.utc).replace(tzinfo=None),
+                        e.astimezone(pytz.utc).replace(tzinfo=None),
+                    )
+                    for b, e, _rec in intervals
+                ]
+            else:
+                bounds = [(start, stop + timedelta(seconds=1))]
+            worked = _worked_seconds(bounds)
+            for complaint, begin, ends in items:
+                origin = worked(begin)
+                hours = [
+                    round((worked(end) - origin) / 3600, 2) if end else None
+                    for end in ends
+                ]
+                if hours[1] is not None:
+                    hours[1] = max(round(hours[1] - complaint.paused_hours, 2), 0.0)
+                result[complaint.id] = hours
+        return result
+
+    def _sheet_complaints(self):
+        records = self.env["vip.complaint"].search_fetch(
+            self._complaint_domain(),
+            [
+                "name",
+                "subject",
+                "commercial_partner_id",
+                "tier_id",
+                "category_id",
+                "severity",
+                "channel",
+                "user_id",
+                "state",
+                "received_on",
+                "calendar_id",
+                "response_hours",
+                "response_deadline",
+                "responded_on",
+                "response_sla_state",
+                "resolution_hours",
+                "resolution_deadline",
+                "resolved_on",
+                "resolution_sla_state",
+                "paused_hours",
+                "escalation_level",
+            ],
+            order="received_on, id",
+        )
+        partners = self._names(
+            "res.partner", records.commercial_partner_id.ids, "complete_name"
+        )
+        tiers = self._names("vip.tier", records.tier_id.ids, "name")
+        users = self._names("res.users", records.user_id.ids, "name")
+        categories = self._names(
+            "vip.complaint.category", records.category_id.ids, "name"
+        )
+        severities = self._labels("vip.complaint", "severity")
+        channels = self._labels("vip.complaint", "channel")
+        states = self._labels("vip.complaint", "state")
+        sla = self._labels("vip.complaint", "response_sla_state")
+        hours = self._business_hours(records)
+        columns = [
+            (self.env._("Reference"), "text"),
+            (self.env._("Subject"), "long"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier at Intake"), "text"),
+            (self.env._("Category"), "text"),
+            (self.env._("Severity"), "text"),
+            (self.env._("Channel"), "text"),
+            (self.env._("Responsible"), "text"),
+            (self.env._("Status"), "text"),
+            (self.env._("Received on"), "datetime"),
+            (self.env._("Allowed Response (hours)"), "float"),
+            (self.env._("Response Deadline"), "datetime"),
+            (self.env._("Responded on"), "datetime"),
+            (self.env._("Response SLA"), "text"),
+            (self.env._("Hours to Respond (business)"), "float"),
+            (self.env._("Allowed Resolution (hours)"), "float"),
+            (self.env._("Resolution Deadline"), "datetime"),
+            (self.env._("Resolved on"), "datetime"),
+            (self.env._("Resolution SLA"), "text"),
+            (self.env._("Hours to Resolve (business)"), "float"),
+            (self.env._("Paused (business hours)"), "float"),
+            (self.env._("Escalation Level"), "int"),
+        ]
+        local = self._local
+
+        def rows():
+            for complaint in records:
+                respond, resolve = hours.get(complaint.id, (None, None))
+                yield [
+                    complaint.name,
+                    complaint.subject,
+                    partners.get(complaint.commercial_partner_id.id),
+                    tiers.get(complaint.tier_id.id),
+                    categories.get(complaint.category_id.id),
+                    severities.get(complaint.severity),
+                    channels.get(complaint.channel),
+                    users.get(complaint.user_id.id),
+                    states.get(complaint.state),
+                    local(complaint.received_on),
+                    complaint.response_hours,
+                    local(complaint.response_deadline),
+                    local(complaint.responded_on),
+                    sla.get(complaint.response_sla_state),
+                    respond,
+                    complaint.resolution_hours,
+                    local(complaint.resolution_deadline),
+                    local(complaint.resolved_on),
+                    sla.get(complaint.resolution_sla_state),
+                    resolve,
+                    complaint.paused_hours,
+                    complaint.escalation_level,
+                ]
+
+        return columns, rows()
+
+    def _sheet_suggestions(self):
+        records = self.env["vip.suggestion"].search_fetch(
+            self._suggestion_domain(),
+            [
+                "name",
+                "commercial_partner_id",
+                "tier_id",
+                "category",
+                "user_id",
+                "supporter_count",
+                "raised_on",
+                "state",
+                "decided_on",
+                "decision_note",
+                "response_sent_on",
+                "days_to_reply",
+            ],
+            order="raised_on, id",
+        )
+        partners = self._names(
+            "res.partner", records.commercial_partner_id.ids, "complete_name"
+        )
+        tiers = self._names("vip.tier", records.tier_id.ids, "name")
+        users = self._names("res.users", records.user_id.ids, "name")
+        categories = self._labels("vip.suggestion", "category")
+        states = self._labels("vip.suggestion", "state")
+        columns = [
+            (self.env._("Title"), "long"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier"), "text"),
+            (self.env._("Category"), "text"),
+            (self.env._("Owner"), "text"),
+            (self.env._("Supporters"), "int"),
+            (self.env._("Raised on"), "datetime"),
+            (self.env._("Status"), "text"),
+            (self.env._("Decided on"), "datetime"),
+            (self.env._("Decision"), "long"),
+            (self.env._("Reply Sent On"), "datetime"),
+            (self.env._("Days to Reply"), "float"),
+        ]
+        local = self._local
+
+        def rows():
+            for suggestion in records:
+                yield [
+                    suggestion.name,
+                    partners.get(suggestion.commercial_partner_id.id),
+                    tiers.get(suggestion.tier_id.id),
+                    categories.get(suggestion.category),
+                    users.get(suggestion.user_id.id),
+                    suggestion.supporter_count,
+                    local(suggestion.raised_on),
+                    states.get(suggestion.state),
+                    local(suggestion.decided_on),
+                    suggestion.decision_note,
+                    local(suggestion.response_sent_on),
+                    suggestion.days_to_reply if suggestion.response_sent_on else None,
+                ]
+
+        return columns, rows()
+
+    def _sheet_visits(self):
+        records = self.env["vip.visit"].search_fetch(
+            self._visit_domain(),
+            [
+                "date",
+                "partner_id",
+                "tier_id",
+                "visit_type",
+                "user_id",
+                "contact_id",
+                "summary",
+                "customer_feedback",
+                "next_steps",
+            ],
+            order="date, id",
+        )
+        partners = self._names(
+            "res.partner",
+            records.partner_id.ids + records.contact_id.ids,
+            "complete_name",
+        )
+        tiers = self._names("vip.tier", records.tier_id.ids, "name")
+        users = self._names("res.users", records.user_id.ids, "name")
+        types = self._labels("vip.visit", "visit_type")
+        raised = defaultdict(lambda: [0, 0, 0])
+        for index, model in enumerate(
+            ("vip.complaint", "vip.promise", "vip.suggestion")
+        ):
+            for visit, count in self.env[model]._read_group(
+                [("visit_id", "in", records.ids)], ["visit_id"], ["__count"]
+            ):
+                raised[visit.id][index] = count
+        columns = [
+            (self.env._("Date"), "date"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Tier at Visit"), "text"),
+            (self.env._("Type"), "text"),
+            (self.env._("Visited By"), "text"),
+            (self.env._("Contact Met"), "text"),
+            (self.env._("Summary"), "long"),
+            (self.env._("Customer Feedback"), "long"),
+            (self.env._("Next Steps"), "long"),
+            (self.env._("Complaints Raised"), "int"),
+            (self.env._("Promises Made"), "int"),
+            (self.env._("Suggestions Raised"), "int"),
+        ]
+
+        def text(html):
+            return html2plaintext(html) if html else None
+
+        def rows():
+            for visit in records:
+                counts = raised.get(visit.id, (0, 0, 0))
+                yield [
+                    visit.date,
+                    partners.get(visit.partner_id.id),
+                    tiers.get(visit.tier_id.id),
+                    types.get(visit.visit_type),
+                    users.get(visit.user_id.id),
+                    partners.get(visit.contact_id.id),
+                    visit.summary,
+                    text(visit.customer_feedback),
+                    text(visit.next_steps),
+                    *counts,
+                ]
+
+        return columns, rows()
+
+    def _sheet_satisfaction(self):
+        """Survey answers of the satisfaction campaigns, where that capability is
+        installed; otherwise the headers only."""
+        columns = [
+            (self.env._("Campaign"), "text"),
+            (self.env._("Customer"), "text"),
+            (self.env._("Contact"), "text"),
+            (self.env._("NPS Score"), "float"),
+            (self.env._("Category"), "text"),
+            (self.env._("Thanked on"), "datetime"),
+        ]
+        model_name = "vip.survey.participant"
+        if model_name not in self.env or not self.env[model_name].has_access("read"):
+            return columns, iter(())
+        model = self.env[model_name]
+        wanted = [
+            "campaign_id",
+            "partner_id",
+            "contact_id",
+            "nps_score",
+            "category",
+            "thanked_on",
+        ]
+        present = [fname for fname in wanted if fname in model._fields]
+        domain = Domain.TRUE
+        if "campaign_id" in model._fields:
+            campaign_fields = self.env[
+                model._fields["campaign_id"].comodel_name
+            ]._fields
+            if "company_id" in campaign_fields:
+                domain &= Domain("campaign_id.company_id", "=", self.company.id)
+            if "date_start" in campaign_fields:
+                domain &= Domain("campaign_id.date_start", "<=", self.date_to)
+            if "date_end" in campaign_fields:
+                domain &= Domain("campaign_id.date_end", ">=", self.date_from) | Domain(
+                    "campaign_id.date_end", "=", False
+                )
+        if self.users and "partner_id" in model._fields:
+            domain &= Domain("partner_id.user_id", "in", self.users.ids)
+        records = model.search_fetch(domain, present, order="id")
+        names = {}
+        for fname in present:
+            field = model._fields[fname]
+            if field.type == "many2one":
+                comodel = field.comodel_name
+                names[fname] = self._names(
+                    comodel,
+                    records[fname].ids,
+                    "complete_name" if comodel == "res.partner" else "display_name",
+                )
+            elif field.type == "selection":
+                names[fname] = self._labels(model_name, fname)
+        local = self._local
+
+        def value(record, fname):
+            if fname not in present:
+                return None
+            raw = record[fname]
+            if fname in names:
+                key = raw.id if hasattr(raw, "_name") else raw
+                return names[fname].get(key)
+            if fname == "thanked_on":
+                return local(raw)
+            return raw
+
+        def rows():
+            for record in records:
+                yield [value(record, fname) for fname in wanted]
+
+        return columns, rows()
