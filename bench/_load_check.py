@@ -20,8 +20,10 @@ def main():
         results = json.load(results_file)
     problems = []
 
-    print(f"{'operation':32} {'requests':>8} {'failed':>6} {'req/s':>7} "
-          f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
+    print(
+        f"{'operation':32} {'requests':>8} {'failed':>6} {'req/s':>7} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}"
+    )
     total = None
     with open(args.stats, encoding="utf-8") as stats_file:
         for row in csv.DictReader(stats_file):
@@ -71,7 +73,8 @@ def main():
         print(
             f"promises: {len(promises)} committed ({len(created)} created by the "
             f"clients, {len(kept)} kept), numbers {min(names, default='-')} .. "
-            f"{max(names, default='-')}, no gap: {not any('gaps' in p for p in problems)}"
+            f"{max(names, default='-')}, "
+            f"no gap: {not any('gaps' in p for p in problems)}"
         )
         print(
             f"refused bad input: {results['refused']} "

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 
 from locust import HttpUser, between, events, task
 
-ACCOUNTS = json.load(open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8"))
+with open(os.environ["LOAD_ACCOUNTS"], encoding="utf-8") as _accounts:
+    ACCOUNTS = json.load(_accounts)
 RESULTS = {"promises": [], "complaints": [], "refused": 0, "refusal_messages": []}
 _internal = itertools.cycle(ACCOUNTS["internal"])
 _portal = itertools.cycle(ACCOUNTS["portal"])
@@ -44,8 +45,15 @@ class VipUser(HttpUser):
         )
 
     def rpc(self, url, params, name, expect_error=None):
-        payload = {"jsonrpc": "2.0", "method": "call", "id": next(_ids), "params": params}
-        with self.client.post(url, json=payload, name=name, catch_response=True) as resp:
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": next(_ids),
+            "params": params,
+        }
+        with self.client.post(
+            url, json=payload, name=name, catch_response=True
+        ) as resp:
             try:
                 data = resp.json()
             except ValueError:
@@ -106,7 +114,9 @@ class VipUser(HttpUser):
             "partner_id": self._customer(),
             "severity": "high",
         }
-        complaint_id = self.call("vip.complaint", "create", [values], "complaint: create")
+        complaint_id = self.call(
+            "vip.complaint", "create", [values], "complaint: create"
+        )
         if not complaint_id:
             return
         RESULTS["complaints"].append(complaint_id)

@@ -65,7 +65,11 @@ def main():
                 }
             )
             accounts["portal"].append(
-                {"login": f"load_portal_{n}", "password": PASSWORD, "customer": customer.id}
+                {
+                    "login": f"load_portal_{n}",
+                    "password": PASSWORD,
+                    "customer": customer.id,
+                }
             )
         env.cr.commit()
     with open(args.out, "w", encoding="utf-8") as out:

@@ -81,9 +81,7 @@ elif step == "check_uninstalled":
     columns = [row[0] for row in env.cr.fetchall()]
     if columns:
         fail(f"res_partner columns left: {columns}")
-    env.cr.execute(
-        "SELECT tablename FROM pg_tables WHERE tablename LIKE 'vip\\_%%'"
-    )
+    env.cr.execute("SELECT tablename FROM pg_tables WHERE tablename LIKE 'vip\\_%%'")
     tables = [row[0] for row in env.cr.fetchall()]
     if tables:
         fail(f"tables left: {tables}")

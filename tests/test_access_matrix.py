@@ -34,6 +34,9 @@ MATRIX = {
     "vip.complaint.category": ("PQUMAI", "A", "A", "A"),
     "vip.sla.policy": ("UMA", "A", "A", "A"),
     "vip.complaint": ("PUMA", "UMA", "UMA", "UMA"),
+    "vip.survey.campaign": ("UMA", "MA", "MA", "MA"),
+    "vip.survey.participant": ("UMA", "MA", "MA", "MA"),
+    "vip.monthly.digest": ("MA", "", "", ""),
 }
 
 
@@ -167,6 +170,26 @@ class TestAccessMatrix(VipCareCommon):
                 "subject": "Wrong parts",
                 "partner_id": self.customer.id,
                 "user_id": self.user_vip.id,
+            }
+        )
+
+    def _sample_vip_survey_campaign(self):
+        return self.env["vip.survey.campaign"].create({"name": "Matrix survey"})
+
+    def _sample_vip_survey_participant(self):
+        return self.env["vip.survey.participant"].create(
+            {
+                "campaign_id": self._sample_vip_survey_campaign().id,
+                "partner_id": self.customer.id,
+            }
+        )
+
+    def _sample_vip_monthly_digest(self):
+        return self.env["vip.monthly.digest"].create(
+            {
+                "company_id": self.company.id,
+                "user_id": self.user_manager.id,
+                "month": "2026-01-01",
             }
         )
 

@@ -149,9 +149,7 @@ class TestConcurrency(BaseCase):
     def _cleanup(self):
         def clean(env):
             cr = env.cr
-            cr.execute(
-                "SELECT id FROM res_partner WHERE name LIKE %s", [TAG + "%"]
-            )
+            cr.execute("SELECT id FROM res_partner WHERE name LIKE %s", [TAG + "%"])
             partner_ids = [row[0] for row in cr.fetchall()] or [0]
             for table in ("vip_complaint", "vip_promise"):
                 cr.execute(
@@ -247,9 +245,11 @@ class TestConcurrency(BaseCase):
         self.assertTrue(all(name.startswith(f"PRM/{year}/") for name in names))
         # the committed ledger agrees: no duplicate, no gap
         committed = self.run_in_env(
-            lambda env: env["vip.promise"]
-            .search([("partner_id", "=", customer_id)])
-            .mapped("name")
+            lambda env: (
+                env["vip.promise"]
+                .search([("partner_id", "=", customer_id)])
+                .mapped("name")
+            )
         )
         self.assertEqual(sorted(committed), sorted(names))
         self.assertEqual(self.run_in_env(self._sequence_state), start + 8)
@@ -299,7 +299,9 @@ class TestConcurrency(BaseCase):
         def evaluate(env):
             env["res.partner"]._vip_evaluate_tiers(env["res.partner"].browse(ids))
 
-        signature = self._same_as_one_run(setup, evaluate, "res.partner", ["vip_tier_id"])
+        signature = self._same_as_one_run(
+            setup, evaluate, "res.partner", ["vip_tier_id"]
+        )
         self.assertEqual({row[-1] for row in signature}, {1}, "one history row each")
 
     @mute_logger("odoo.sql_db")

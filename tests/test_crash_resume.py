@@ -84,7 +84,10 @@ class TestCrashResume(VipComplaintCommon):
         self.assertFalse(customers.filtered(lambda p: p.vip_tier_id == self.tier_gold))
         self.assertEqual(len(history), len(history.partner_id), "one row per change")
         self.assertLessEqual(customers, history.partner_id)
-        self.assertEqual(Counter(customers.vip_tier_history_ids.partner_id.ids), Counter(customers.ids))
+        self.assertEqual(
+            Counter(customers.vip_tier_history_ids.partner_id.ids),
+            Counter(customers.ids),
+        )
 
     def test_tier_evaluation_crash_once_finishes_in_the_same_job(self):
         customers = self._tier_customers(12)
@@ -103,7 +106,10 @@ class TestCrashResume(VipComplaintCommon):
     def _due_complaints(self, count):
         with freeze_time(datetime.now() - timedelta(days=30)):
             return self.Complaint.create(
-                [{"subject": f"Broken {n}", "partner_id": self.customer.id} for n in range(count)]
+                [
+                    {"subject": f"Broken {n}", "partner_id": self.customer.id}
+                    for n in range(count)
+                ]
             )
 
     def _escalations(self, complaints):
@@ -112,7 +118,9 @@ class TestCrashResume(VipComplaintCommon):
             [("model", "=", "vip.complaint"), ("res_id", "in", complaints.ids)]
         )
         return Counter(
-            m.res_id for m in messages if "scalat" in (m.body or "") or "breach" in (m.body or "").lower()
+            m.res_id
+            for m in messages
+            if "scalat" in (m.body or "") or "breach" in (m.body or "").lower()
         )
 
     def test_sla_run_resumes_after_a_crash(self):

@@ -39,7 +39,9 @@ class TestDeadlineProperties(VipComplaintCommon):
     @BOUNDED
     @given(start=moments, allowed=hours, more=hours)
     def test_monotonic_in_hours(self, start, allowed, more):
-        self.assertLessEqual(self.plan(allowed, start), self.plan(allowed + more, start))
+        self.assertLessEqual(
+            self.plan(allowed, start), self.plan(allowed + more, start)
+        )
 
     @settings(BOUNDED, max_examples=30)
     @given(
@@ -50,7 +52,9 @@ class TestDeadlineProperties(VipComplaintCommon):
     )
     def test_never_earlier_with_a_holiday(self, start, allowed, holiday, length):
         before = self.plan(allowed, start)
-        first = datetime.combine(start.date() + timedelta(days=holiday), datetime.min.time())
+        first = datetime.combine(
+            start.date() + timedelta(days=holiday), datetime.min.time()
+        )
         leave = self.env["resource.calendar.leaves"].create(
             {
                 "name": "Public holiday",
