@@ -20,9 +20,10 @@ class VipPromise(models.Model):
 
     @api.model
     def _cron_promise_reminders(self):
-        super()._cron_promise_reminders()
+        result = super()._cron_promise_reminders()
         # the daily run prepares the next year's range well before 1 January
         self._vip_ensure_sequence_ranges(years_ahead=1)
+        return result
 
     @api.model
     def _vip_promise_sequences(self):
