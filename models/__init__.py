@@ -22,6 +22,13 @@ from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
 from . import vip_complaint_sla
+from . import vip_holiday_year
+from . import resource_calendar_workday
+from . import resource_calendar_leaves
+from . import resource_calendar
+from . import res_config_settings_holidays
+from . import mail_template
+from . import vip_complaint_answer
 from . import mail_thread
 from . import res_partner_portal
 from . import vip_complaint_portal
@@ -31,4 +38,9 @@ from . import res_partner_survey
 from . import vip_survey_campaign
 from . import vip_survey_participant
 from . import survey_user_input
+from . import res_company_health
+from . import res_config_settings_health
+from . import res_partner_health
+from . import vip_health_history
+from . import account_move
 from . import vip_monthly_digest

@@ -18,6 +18,19 @@ class VipComplaintCategory(models.Model):
         help="Empty: the category is shared by all companies.",
     )
     complaint_count = fields.Integer("Complaints", compute="_compute_complaint_count")
+    answer_template_ids = fields.Many2many(
+        "mail.template",
+        "vip_complaint_category_mail_template_rel",
+        "category_id",
+        "template_id",
+        string="Standard Answers",
+        domain=[("model", "=", "vip.complaint")],
+        help="Offered first by “Reply with a standard answer” on complaints of this "
+        "category.",
+    )
+    answer_use_count = fields.Integer(
+        "Standard Answer Uses", compute="_compute_answer_use_count"
+    )
 
     @api.depends("name")
     def _compute_complaint_count(self):
@@ -28,3 +41,10 @@ class VipComplaintCategory(models.Model):
         )
         for category in self:
             category.complaint_count = counts.get(category, 0)
+
+    @api.depends("answer_template_ids.vip_use_count")
+    def _compute_answer_use_count(self):
+        for category in self:
+            category.answer_use_count = sum(
+                category.answer_template_ids.mapped("vip_use_count")
+            )

@@ -313,10 +313,37 @@ class TestIntegrityRpc(HttpCase):
         history = env["vip.tier.history"].create(
             {"partner_id": self.customer.id, "reason": "manual"}
         )
+        calendar = env["resource.calendar"].create({"name": "Shanghai office"})
+        holiday_year = env["vip.holiday.year"].create(
+            {"calendar_id": calendar.id, "country_code": "CN", "year": 2026}
+        )
+        workday = env["resource.calendar.workday"].create(
+            {
+                "calendar_id": calendar.id,
+                "date": "2026-02-14",
+                "dayofweek_template": "4",
+                "holiday_year_id": holiday_year.id,
+            }
+        )
         campaign = env["vip.survey.campaign"].create(
             {"name": "Spring survey", "tier_ids": [Command.set(self.silver.ids)]}
         )
         campaign.action_select_participants()
+        # sudo: the nightly health job writes the snapshots
+        health = (
+            env["vip.health.history"]
+            .sudo()
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "company_id": env.company.id,
+                    "month": fields.Date.today().replace(day=1),
+                    "score": 80,
+                    "stage": "active",
+                    "tier_id": self.silver.id,
+                }
+            )
+        )
         digest = (
             env["vip.monthly.digest"]
             .sudo()
@@ -329,6 +356,8 @@ class TestIntegrityRpc(HttpCase):
             )
         )
         return {
+            "vip.holiday.year": holiday_year,
+            "resource.calendar.workday": workday,
             "vip.survey.campaign": campaign,
             "vip.survey.participant": campaign.participant_ids[:1],
             "vip.monthly.digest": digest,
@@ -341,6 +370,7 @@ class TestIntegrityRpc(HttpCase):
             "vip.visit": visit,
             "vip.tier": self.gold,
             "vip.tier.history": history,
+            "vip.health.history": health,
             "vip.sla.policy": env["vip.sla.policy"].search([], limit=1),
             "vip.complaint.category": env["vip.complaint.category"].search([], limit=1),
         }

@@ -4,4 +4,6 @@ from . import vip_suggestion_decision_wizard
 from . import vip_suggestion_merge_wizard
 from . import vip_complaint_cancel
 from . import vip_complaint_sla_correction
+from . import vip_holiday_import_wizard
+from . import mail_compose_message
 from . import vip_export_wizard

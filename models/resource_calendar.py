@@ -1,0 +1,179 @@
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from pytz import timezone
+
+from odoo import api, fields, models, tools
+from odoo.fields import Domain
+from odoo.tools.date_utils import float_to_time
+from odoo.tools.intervals import Intervals
+
+
+class ResourceCalendar(models.Model):
+    _inherit = "resource.calendar"
+
+    workday_ids = fields.One2many(
+        "resource.calendar.workday", "calendar_id", "Make-up Working Days"
+    )
+    vip_holiday_year_ids = fields.One2many(
+        "vip.holiday.year", "calendar_id", "Imported Holiday Years"
+    )
+    vip_holiday_years = fields.Char(
+        "Imported Public Holidays",
+        compute="_compute_vip_holiday_years",
+        help="Countries and years of public holidays imported into this schedule.",
+    )
+
+    @api.depends("vip_holiday_year_ids.country_code", "vip_holiday_year_ids.year")
+    def _compute_vip_holiday_years(self):
+        for calendar in self:
+            calendar.vip_holiday_years = calendar.vip_holiday_year_ids._vip_summary()
+
+    # ------------------------------------------------------------------
+    # Working time: make-up working days
+    # ------------------------------------------------------------------
+
+    def _attendance_intervals_batch(
+        self, start_dt, end_dt, resources=None, domain=None, tz=None, lunch=False
+    ):
+        """Add the make-up working days (``resource.calendar.workday``) with the
+        attendances of their template weekday, so that ``plan_hours``,
+        ``get_work_hours_count``, ``_work_intervals_batch`` and every other
+        consumer count them as working time."""
+        result = super()._attendance_intervals_batch(
+            start_dt, end_dt, resources=resources, domain=domain, tz=tz, lunch=lunch
+        )
+        if self.flexible_hours:
+            return result
+        # the local dates the range can touch, whatever the timezone
+        first, last = (
+            start_dt.date() - timedelta(days=1),
+            end_dt.date() + timedelta(days=1),
+        )
+        workdays = [
+            (day, template)
+            for day, template in self._vip_workdays()
+            if first <= day <= last
+        ]
+        if not workdays:
+            return result
+        attendances = self.env["resource.calendar.attendance"].search(
+            Domain.AND(
+                [
+                    Domain(domain or Domain.TRUE),
+                    Domain("calendar_id", "=", self.id),
+                    Domain("display_type", "=", False),
+                    Domain("day_period", "!=" if not lunch else "=", "lunch"),
+                ]
+            )
+        )
+        Attendance = self.env["resource.calendar.attendance"]
+        per_day = defaultdict(lambda: Attendance)
+        for attendance in attendances:
+            week_types = (
+                [int(attendance.week_type)] if self.two_weeks_calendar else [0, 1]
+            )
+            for week_type in week_types:
+                per_day[int(attendance.dayofweek), week_type] |= attendance
+        base = []
+        for day, template in workdays:
+            week_type = Attendance.get_week_type(day)
+            if per_day[day.weekday(), week_type]:
+                continue  # the day works anyway: never count it twice
+            for attendance in per_day[int(template), week_type]:
+                base.append(
+                    (
+                        datetime.combine(day, float_to_time(attendance.hour_from)),
+                        datetime.combine(day, float_to_time(attendance.hour_to)),
+                        attendance,
+                    )
+                )
+        if not base:
+            return result
+        resources_list = [self.env["resource.resource"]] + list(resources or [])
+        calendars = (resources or self.env["resource.resource"])._get_calendar_at(
+            start_dt, tz
+        )
+        for resource in resources_list:
+            if resource and (
+                not calendars.get(resource) or calendars[resource].flexible_hours
+            ):
+                continue  # flexible: the standard method gave the whole period
+            local_tz = tz or timezone((resource or self).tz)
+            low, high = start_dt.astimezone(local_tz), end_dt.astimezone(local_tz)
+            extra = []
+            for day_from, day_to, attendance in base:
+                begin = max(low, local_tz.localize(day_from))
+                stop = min(high, local_tz.localize(day_to))
+                if begin < stop:
+                    extra.append((begin, stop, attendance))
+            if extra:
+                result[resource.id] = result[resource.id] | Intervals(
+                    extra, keep_distinct=True
+                )
+        return result
+
+    @tools.ormcache("self.id")
+    def _vip_workdays(self):
+        """((date, template weekday), …) of the schedule, cached: deadlines are
+        planned often, make-up days change once a year (the cache is cleared when
+        they change)."""
+        # sudo: the make-up days are part of the schedule anyone planning on it uses
+        workdays = (
+            self.env["resource.calendar.workday"]
+            .sudo()
+            .search_fetch(
+                [("calendar_id", "=", self.id)], ["date", "dayofweek_template"]
+            )
+        )
+        return tuple((w.date, w.dayofweek_template) for w in workdays)
+
+    # ------------------------------------------------------------------
+    # Public holidays
+    # ------------------------------------------------------------------
+
+    def action_vip_import_holidays(self):
+        """Open the public-holiday import for this schedule."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Import Public Holidays"),
+            "res_model": "vip.holiday.import.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_calendar_id": self.id},
+        }
+
+    @api.model
+    def _cron_vip_import_next_year_holidays(self, batch_size=20):
+        """Import next year's public holidays and make-up working days into every
+        schedule that imported a country's holidays before. Depends only on the
+        date of the run: a schedule that has next year already is skipped, so a
+        second run, or a run after an interrupted one, imports nothing twice."""
+        next_year = fields.Date.context_today(self).year + 1
+        Year = self.env["vip.holiday.year"]
+        imported = set(
+            Year._read_group(
+                [("year", "=", next_year)], ["calendar_id", "country_code"]
+            )
+        )
+        todo = {}
+        for calendar, country, lang in Year._read_group(
+            [("year", "<", next_year)], ["calendar_id", "country_code", "lang"]
+        ):
+            if (calendar, country) not in imported:
+                todo.setdefault((calendar, country), lang)
+        todo = list(todo.items())
+        done = 0
+        while todo:
+            batch, todo = todo[:batch_size], todo[batch_size:]
+            for (calendar, country), lang in batch:
+                Year.with_context(lang=lang or None)._vip_import(
+                    calendar, country, next_year, next_year
+                )
+            done += len(batch)
+            if not self.env["ir.cron"]._vip_commit_progress(
+                len(batch), remaining=len(todo)
+            ):
+                break
+        return done
