@@ -37,6 +37,9 @@ MATRIX = {
     "vip.survey.campaign": ("UMA", "MA", "MA", "MA"),
     "vip.survey.participant": ("UMA", "MA", "MA", "MA"),
     "vip.monthly.digest": ("MA", "", "", ""),
+    "vip.holiday.year": (INTERNAL, "A", "A", "A"),
+    "resource.calendar.workday": (INTERNAL, "A", "A", "A"),
+    "vip.health.history": ("UMA", "", "", ""),
 }
 
 
@@ -190,6 +193,40 @@ class TestAccessMatrix(VipCareCommon):
                 "company_id": self.company.id,
                 "user_id": self.user_manager.id,
                 "month": "2026-01-01",
+            }
+        )
+
+    def _sample_calendar(self):
+        return self.env["resource.calendar"].create(
+            {"name": "Shanghai office", "company_id": self.company.id}
+        )
+
+    def _sample_vip_holiday_year(self):
+        return self.env["vip.holiday.year"].create(
+            {
+                "calendar_id": self._sample_calendar().id,
+                "country_code": "CN",
+                "year": 2026,
+            }
+        )
+
+    def _sample_resource_calendar_workday(self):
+        return self.env["resource.calendar.workday"].create(
+            {
+                "calendar_id": self._sample_calendar().id,
+                "date": "2026-02-14",
+                "dayofweek_template": "4",
+            }
+        )
+
+    def _sample_vip_health_history(self):
+        return self.env["vip.health.history"].create(
+            {
+                "partner_id": self.customer.id,
+                "company_id": self.company.id,
+                "month": "2026-01-01",
+                "score": 80,
+                "stage": "active",
             }
         )
 

@@ -171,10 +171,10 @@ class TestConcurrency(BaseCase):
                     " AND res_id = ANY(%s)",
                     [partner_ids],
                 )
-            cr.execute(
-                "DELETE FROM vip_tier_history WHERE partner_id = ANY(%s)",
-                [partner_ids],
-            )
+            for table in ("vip_tier_history", "vip_health_history"):
+                cr.execute(
+                    f"DELETE FROM {table} WHERE partner_id = ANY(%s)", [partner_ids]
+                )
             cr.execute("DELETE FROM res_partner WHERE id = ANY(%s)", [partner_ids])
 
         with mute_logger("odoo.sql_db"):
@@ -340,6 +340,21 @@ class TestConcurrency(BaseCase):
         )
         self.assertEqual({len(row[1]) for row in signature}, {2}, "both kinds")
         self.assertEqual({n for row in signature for *_k, n in row[1]}, {1})
+
+    @mute_logger("odoo.sql_db")
+    def test_health_run_twice_at_once(self):
+        def setup(env):
+            gold = env.ref("partner_vip_care.vip_tier_gold")
+            return self._customers(
+                env, 20, vip_tier_id=gold.id, vip_since=date(2000, 1, 1)
+            ).ids
+
+        self._same_as_one_run(
+            setup,
+            lambda env: env["res.partner"]._cron_vip_health(),
+            "res.partner",
+            ["vip_health_score", "vip_lifecycle_stage"],
+        )
 
     @mute_logger("odoo.sql_db")
     def test_promise_reminders_twice_at_once(self):
