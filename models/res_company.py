@@ -113,6 +113,24 @@ class ResCompany(models.Model):
                 )
             )
 
+    def _vip_home_customers_domain(self):
+        """Partners whose home company this is: their own company, else their
+        salesperson's, else the main (first created) company. A customer shared
+        between companies is evaluated and assessed in its home company only."""
+        self.ensure_one()
+        shared_home = [("user_id.company_id", "=", self.id)]
+        # sudo: the main company, also outside the caller's companies
+        main = self.env["res.company"].sudo().search([], order="id", limit=1)
+        if self == main:
+            shared_home = ["|", ("user_id", "=", False), *shared_home]
+        return [
+            "|",
+            ("company_id", "=", self.id),
+            "&",
+            ("company_id", "=", False),
+            *shared_home,
+        ]
+
     def _vip_escalation_contact(self):
         """Who follows up when no one else is named: the company's escalation
         contact, else its first VIP manager (empty when there is none)."""

@@ -423,21 +423,12 @@ class ResPartner(models.Model):
         if partner_ids is not None:
             domain = [("id", "in", partner_ids), *commercial]
         else:
-            shared_home = [("user_id.company_id", "=", company.id)]
-            # sudo: the main company, also outside the caller's companies
-            main = self.env["res.company"].sudo().search([], order="id", limit=1)
-            if company == main:
-                shared_home = ["|", ("user_id", "=", False), *shared_home]
             domain = [
                 "|",
                 ("id", "in", list(stats)),
                 ("vip_lifecycle_stage", "!=", False),
                 *commercial,
-                "|",
-                ("company_id", "=", company.id),
-                "&",
-                ("company_id", "=", False),
-                *shared_home,
+                *company._vip_home_customers_domain(),
             ]
         columns = [
             "id",

@@ -118,21 +118,12 @@ class VipTier(models.Model):
                 .with_context(active_test=False)
                 .search([("company_id", "=", company.id)])
             )
-            shared_home = [("user_id.company_id", "=", company.id)]
-            # sudo: the main company, also outside the caller's companies
-            main = self.env["res.company"].sudo().search([], order="id", limit=1)
-            if company == main:
-                shared_home = ["|", ("user_id", "=", False), *shared_home]
             domain = [
                 "|",
                 ("id", "in", list(revenues)),
                 ("vip_tier_id", "in", all_tiers.ids),
                 *commercial,
-                "|",
-                ("company_id", "=", company.id),
-                "&",
-                ("company_id", "=", False),
-                *shared_home,
+                *company._vip_home_customers_domain(),
             ]
         columns = [
             "id",
