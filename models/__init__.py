@@ -32,6 +32,8 @@ from . import vip_complaint_answer
 from . import mail_thread
 from . import res_partner_portal
 from . import vip_complaint_portal
+from . import vip_promise_sequence
+from . import res_partner_claim
 from . import res_partner_survey
 from . import vip_survey_campaign
 from . import vip_survey_participant

@@ -272,7 +272,7 @@ class VipVisit(models.Model):
                     break
                 last_id = partners[-1].id
                 activities |= self._vip_schedule_visit_activities(
-                    partners, company, kind, fname, activity_type
+                    partners._vip_claim_rows(), company, kind, fname, activity_type
                 )
                 remaining = max(remaining - len(partners), 0)
                 if not self.env["ir.cron"]._vip_commit_progress(

@@ -17,6 +17,11 @@ from . import test_complaint_answers
 from . import test_complaint_sla_clock
 from . import test_portal
 from . import test_languages
+from . import test_access_matrix
+from . import test_concurrency
+from . import test_properties
+from . import test_crash_resume
+from . import test_promise_numbers
 from . import test_survey_campaign
 from . import test_health
 from . import test_export

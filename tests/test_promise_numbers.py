@@ -1,0 +1,67 @@
+"""Promise references are gapless: refused creations and the upgrade from the
+standard (PostgreSQL) sequence leave no hole. Concurrent creation is tried with
+real transactions in test_concurrency.py."""
+
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+
+from .common import VipCareCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPromiseNumbers(VipCareCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.sequence = cls.env.ref("partner_vip_care.seq_vip_promise")
+        cls.customer = cls.env["res.partner"].create(
+            {"name": "Ledger Audit Ltd", "is_company": True, "user_id": cls.user_vip.id}
+        )
+
+    def _create(self, value=10):
+        return self.env["vip.promise"].create(
+            {
+                "partner_id": self.customer.id,
+                "description": "Audited",
+                "value": value,
+                "deadline": fields.Date.today() + timedelta(days=5),
+            }
+        )
+
+    def number(self, promise):
+        return int(promise.name.rsplit("/", 1)[1])
+
+    def test_sequence_is_gapless(self):
+        self.assertEqual(self.sequence.implementation, "no_gap")
+        self.assertTrue(self.sequence.use_date_range)
+
+    def test_refused_creation_leaves_no_gap(self):
+        first = self._create()
+        for _attempt in range(3):
+            with self.assertRaises(ValidationError):
+                self._create(value=-1)
+        second = self._create()
+        self.assertEqual(self.number(second), self.number(first) + 1)
+
+    def test_ranges_created_ahead(self):
+        self.env["vip.promise"]._vip_ensure_sequence_ranges(years_ahead=1)
+        year = fields.Date.today().year
+        years = [r.date_from.year for r in self.sequence.date_range_ids]
+        self.assertEqual(years.count(year), 1)
+        self.assertEqual(years.count(year + 1), 1)
+        # idempotent
+        self.env["vip.promise"]._vip_ensure_sequence_ranges(years_ahead=1)
+        years = [r.date_from.year for r in self.sequence.date_range_ids]
+        self.assertEqual(years.count(year + 1), 1)
+
+    def test_upgrade_keeps_the_next_number(self):
+        self.sequence.implementation = "standard"
+        before = self._create()
+        self._create()
+        self.env["vip.promise"]._vip_make_sequence_gapless()
+        self.assertEqual(self.sequence.implementation, "no_gap")
+        after = self._create()
+        self.assertEqual(self.number(after), self.number(before) + 2)
