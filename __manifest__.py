@@ -77,6 +77,12 @@
         "demo/vip_visit_demo.xml",
         "demo/vip_meeting_demo.xml",
         "demo/vip_complaint_demo.xml",
+        "demo/vip_users_demo.xml",
+        "demo/vip_customers_demo.xml",
+        "demo/vip_showcase_demo.xml",
+        "demo/vip_survey_demo.xml",
+        "demo/vip_health_demo.xml",
+        "demo/vip_holiday_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

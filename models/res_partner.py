@@ -285,27 +285,33 @@ class ResPartner(models.Model):
                 template.sudo().send_mail_batch(self.filtered("email").ids)
 
     def _vip_log_tier_notes(self, old_tiers, tier, reason, revenues):
-        labels = dict(
-            self.env["vip.tier.history"]
-            ._fields["reason"]
-            ._description_selection(self.env)
-        )
-        none = self.env._("no tier")
-        # translated once: the notes of a batch share the language and the currency
-        note = Markup(
-            self.env._(
-                "VIP tier: %(old)s → <b>%(new)s</b> (%(reason)s), revenue in "
-                "window %(revenue)s."
-            )
-        )
+        """One note per customer, in the customer's language (else the caller's),
+        translated once per language of the batch."""
         currency = self.env.company.currency_id  # every partner's vip_currency_id
-        bodies = {}
+        current = self.env.lang or "en_US"
+        by_lang = {}
         for partner in self:
-            bodies[partner.id] = note % {
-                "old": old_tiers[partner.id].name or none,
-                "new": tier.name or none,
-                "reason": labels[reason],
-                "revenue": currency.format(revenues.get(partner.id, 0.0)),
-            }
+            by_lang.setdefault(partner.lang or current, []).append(partner)
+        bodies = {}
+        for lang, partners in by_lang.items():
+            env = self.env if lang == current else self.with_context(lang=lang).env
+            labels = dict(
+                env["vip.tier.history"]._fields["reason"]._description_selection(env)
+            )
+            none = env._("no tier")
+            note = Markup(
+                env._(
+                    "VIP tier: %(old)s → <b>%(new)s</b> (%(reason)s), revenue in "
+                    "window %(revenue)s."
+                )
+            )
+            new_name = tier.with_env(env).name or none
+            for partner in partners:
+                bodies[partner.id] = note % {
+                    "old": old_tiers[partner.id].with_env(env).name or none,
+                    "new": new_name,
+                    "reason": labels[reason],
+                    "revenue": currency.format(revenues.get(partner.id, 0.0)),
+                }
         # sudo: the evaluation's note, also on customers the caller may not edit
         self.sudo()._message_log_batch(bodies=bodies)

@@ -283,56 +283,84 @@ class VipComplaint(models.Model):
 
     def _vip_sla_notice(self, at_risk, breached, levels, managers):
         """What to tell whom about this complaint once its due values are written:
-        (complaint, note lines, activities as (type, user, summary, moment),
-        partners notified, new followers)."""
+        (complaint, note lines in a language: ``lines(lang)``, activities as (type,
+        user, index of its line, moment), partners notified, new followers)."""
         self.ensure_one()
+        activities = []
+        notified = followers = self.env["res.partner"]
+        for index, kind in enumerate(at_risk):  # one warning per clock, whenever
+            user = self.user_id or self._vip_escalation_target()
+            activities.append((SLA_AT_RISK, user, index, self[f"{kind}_deadline"]))
+        now = fields.Datetime.now()
+        target = (self._vip_escalation_target() or managers)[:1]
+        if 1 in levels:
+            activities.append((SLA_BREACH, target, len(at_risk), now))
+            notified |= target.partner_id
+        if 2 in levels:
+            activities.append(
+                (SLA_BREACH, managers[:1], len(at_risk) + (1 in levels), now)
+            )
+            notified |= managers.partner_id
+            followers |= managers[1:].partner_id
+        texts = {}
+
+        def lines(lang, tz=None):
+            """The note lines in ``lang`` (moments in ``tz`` when given), built once
+            per language and time zone."""
+            key = (lang, tz)
+            if key not in texts:
+                context = {"lang": lang, "tz": tz} if tz else {"lang": lang}
+                texts[key] = self.with_context(**context)._vip_sla_lines(
+                    at_risk, breached, levels, managers, target
+                )
+            return texts[key]
+
+        return self, lines, activities, notified, followers
+
+    def _vip_sla_lines(self, at_risk, breached, levels, managers, target):
+        """The note lines of ``_vip_sla_notice`` in the context's language: one
+        per clock at risk, then one per level reached."""
+        tz = self.env.context.get("tz") or False  # the reader's, for display only
         labels = {
             "response": self.env._("response"),
             "resolution": self.env._("resolution"),
         }
-        lines, activities = [], []
-        notified = followers = self.env["res.partner"]
-        for kind in at_risk:  # one warning per clock, whenever the job runs
-            deadline = self[f"{kind}_deadline"]
-            line = self.env._(
+        lines = [
+            self.env._(
                 "The %(kind)s deadline %(deadline)s is at risk.",
                 kind=labels[kind],
-                deadline=format_datetime(self.env, deadline),
+                deadline=format_datetime(self.env, self[f"{kind}_deadline"], tz=tz),
             )
-            lines.append(line)
-            user = self.user_id or self._vip_escalation_target()
-            activities.append((SLA_AT_RISK, user, line, deadline))
-        now = fields.Datetime.now()
+            for kind in at_risk
+        ]
         if 1 in levels:
-            target = (self._vip_escalation_target() or managers)[:1]
             kinds = [
                 kind
                 for kind in self._vip_sla_open_kinds()
                 if self[f"{kind}_sla_state"] == "breached"
             ] or ["response"]
-            line = self.env._(
-                "%(name)s breached its %(kind)s deadline %(deadline)s (customer "
-                "%(customer)s): escalated to %(target)s.",
-                name=self.name,
-                kind=", ".join(labels[k] for k in kinds),
-                deadline=format_datetime(self.env, self[f"{kinds[0]}_deadline"]),
-                customer=self.partner_id.display_name or "-",
-                target=target.name or "-",
+            lines.append(
+                self.env._(
+                    "%(name)s breached its %(kind)s deadline %(deadline)s (customer "
+                    "%(customer)s): escalated to %(target)s.",
+                    name=self.name,
+                    kind=", ".join(labels[k] for k in kinds),
+                    deadline=format_datetime(
+                        self.env, self[f"{kinds[0]}_deadline"], tz=tz
+                    ),
+                    customer=self.partner_id.display_name or "-",
+                    target=target.name or "-",
+                )
             )
-            lines.append(line)
-            activities.append((SLA_BREACH, target, line, now))
-            notified |= target.partner_id
         if 2 in levels:
-            line = self.env._(
-                "%(name)s is still breached one full SLA period after its "
-                "deadline: escalated to the VIP managers %(managers)s.",
-                name=self.name,
-                managers=", ".join(managers.mapped("name")) or "-",
+            lines.append(
+                self.env._(
+                    "%(name)s is still breached one full SLA period after its "
+                    "deadline: escalated to the VIP managers %(managers)s.",
+                    name=self.name,
+                    managers=", ".join(managers.mapped("name")) or "-",
+                )
             )
-            lines.append(line)
-            activities.append((SLA_BREACH, managers[:1], line, now))
-            notified |= managers.partner_id
-            followers |= managers[1:].partner_id
         if breached and not levels:
             lines.append(
                 self.env._(
@@ -340,22 +368,34 @@ class VipComplaint(models.Model):
                     kind=", ".join(labels[k] for k in breached),
                 )
             )
-        return self, lines, activities, notified, followers
+        return lines
 
     @api.model
     def _vip_sla_notify(self, notices):
         """Activities in one create, notes logged in batches of the same
-        recipients, followers added per group, one mail per person notified."""
+        recipients, followers added per group, one mail per person notified.
+        Notes are in the company's language, each activity in its assignee's,
+        each mail in its recipient's."""
         model_id = self.env["ir.model"]._get_id(self._name)
         activity_vals, seen = [], set()
         groups, followers, mails = {}, {}, {}
+        envs = {}
+
+        def env_of(lang):
+            lang = lang or self.env.lang
+            if lang not in envs:
+                envs[lang] = self.with_context(lang=lang).env
+            return envs[lang]
+
         for complaint, lines, activities, notified, new_followers in notices:
-            for xmlid, user, summary, deadline in activities:
+            for xmlid, user, index, deadline in activities:
                 # one breach activity per person, one warning per clock
-                key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and summary)
+                key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and index)
                 if not user or key in seen:
                     continue
                 seen.add(key)
+                env = env_of(user.lang)
+                summary = lines(env.lang, user.tz)[index]
                 activity_vals.append(
                     {
                         "res_model_id": model_id,
@@ -365,19 +405,24 @@ class VipComplaint(models.Model):
                         "date_deadline": fields.Date.context_today(self, deadline),
                         "summary": summary
                         if xmlid == SLA_AT_RISK
-                        else self.env._("SLA breach: %s", complaint.name),
+                        else env._("SLA breach: %s", complaint.name),
                         "note": Markup("<p>%s</p>") % summary,
                         "automated": True,
                     }
                 )
-            body = Markup("<br/>").join(Markup("%s") % line for line in lines)
+            note_lang = env_of(complaint.company_id.partner_id.lang).lang
+            body = Markup("<br/>").join(
+                Markup("%s") % line for line in lines(note_lang)
+            )
             groups.setdefault(notified, {})[complaint.id] = body
             if new_followers:
                 followers[new_followers] = (
                     followers.get(new_followers, self.browse()) | complaint
                 )
             for partner in notified:
-                mails.setdefault(partner, []).append((complaint, lines))
+                mails.setdefault(partner, []).append(
+                    (complaint, lines(env_of(partner.lang).lang, partner.tz))
+                )
         # the recipients hear of it once, in the grouped mail below
         Activity = self.env["mail.activity"].with_context(
             mail_activity_quick_update=True

@@ -585,11 +585,13 @@ class VipPromise(models.Model):
             manager = managers[promise]
             if not manager:
                 continue
+            # in the approver's language
+            env = self.with_context(lang=manager.lang or self.env.lang).env
             # sudo: the approver may be outside the caller's companies
-            promise.sudo().activity_schedule(
+            promise.with_env(env).sudo().activity_schedule(
                 ACTIVITY_APPROVAL,
                 date_deadline=fields.Date.context_today(promise),
-                summary=self.env._(
+                summary=env._(
                     "Approve promise of %(value)s to %(customer)s",
                     value=promise.currency_id.format(promise.value),
                     customer=promise.partner_id.display_name,
@@ -665,6 +667,14 @@ class VipPromise(models.Model):
             activity_type = self.env.ref(ACTIVITY_REMINDER)
         today = fields.Date.context_today(self)
         managers = self._vip_approvers() if kind == "overdue" else {}
+        envs = {}  # one environment per language: summaries in the assignee's
+
+        def env_of(user):
+            lang = user.lang or self.env.lang
+            if lang not in envs:
+                envs[lang] = self.with_context(lang=lang).env
+            return envs[lang]
+
         vals_list = []
         for promise in self:
             base = {
@@ -679,7 +689,7 @@ class VipPromise(models.Model):
                         base,
                         user_id=promise.user_id.id,
                         date_deadline=promise.deadline,
-                        summary=self.env._(
+                        summary=env_of(promise.user_id)._(
                             "Keep your promise to %(customer)s by %(deadline)s",
                             customer=promise.partner_id.display_name,
                             deadline=promise.deadline,
@@ -687,14 +697,18 @@ class VipPromise(models.Model):
                     )
                 )
                 continue
-            summary = self.env._(
-                "Overdue promise to %(customer)s (deadline %(deadline)s)",
-                customer=promise.partner_id.display_name,
-                deadline=promise.deadline,
-            )
             users = promise.user_id | managers[promise]
             vals_list += [
-                dict(base, user_id=user.id, date_deadline=today, summary=summary)
+                dict(
+                    base,
+                    user_id=user.id,
+                    date_deadline=today,
+                    summary=env_of(user)._(
+                        "Overdue promise to %(customer)s (deadline %(deadline)s)",
+                        customer=promise.partner_id.display_name,
+                        deadline=promise.deadline,
+                    ),
+                )
                 for user in users
             ]
         # sudo: activities for other users; the flag is the job's own bookkeeping

@@ -305,6 +305,7 @@ class VipSurveyParticipant(models.Model):
         partner_model = self.env["ir.model"]._get_id("res.partner")
         vals_list = []
         planned = self.browse()
+        envs = {}  # summaries in the assignee's language, one environment per language
         for participant in self:
             if participant.category not in ("promoter", "detractor"):
                 continue
@@ -316,6 +317,8 @@ class VipSurveyParticipant(models.Model):
                 or company.vip_escalation_user_id
             )
             answered_on = participant.answered_on
+            lang = user.lang or self.env.lang
+            env = envs.setdefault(lang, self.with_context(lang=lang).env)
             if participant.category == "detractor":
                 calendar = company.resource_calendar_id
                 if calendar:
@@ -324,7 +327,7 @@ class VipSurveyParticipant(models.Model):
                 else:
                     due = answered_on + timedelta(days=2)
                 activity_type = detractor_type
-                summary = self.env._(
+                summary = env._(
                     "Call back: %(score)s/10 in %(campaign)s",
                     score=participant.nps_score,
                     campaign=campaign.name,
@@ -332,7 +335,7 @@ class VipSurveyParticipant(models.Model):
             else:
                 due = answered_on + timedelta(days=REFERRAL_DELAY_DAYS)
                 activity_type = referral_type
-                summary = self.env._(
+                summary = env._(
                     "Ask for a referral: %(score)s/10 in %(campaign)s",
                     score=participant.nps_score,
                     campaign=campaign.name,

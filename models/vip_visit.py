@@ -324,25 +324,35 @@ class VipVisit(models.Model):
     ):
         manager = company._vip_escalation_contact()
         model_id = self.env["ir.model"]._get_id("res.partner")
+        texts = {}  # in the assignee's language, translated once per language
         vals_list = []
         for partner in partners:
             salesperson = partner.user_id if partner.user_id.active else False
             if kind == "account_manager":
                 user = salesperson or manager
-                summary = self.env._("Account manager visit due")
             else:
                 user = manager or salesperson
-                summary = self.env._("Management visit due")
+            user = user or self.env.user
+            lang = user.lang or self.env.lang
+            if lang not in texts:
+                env = self.with_context(lang=lang).env
+                texts[lang] = (
+                    env._("Account manager visit due")
+                    if kind == "account_manager"
+                    else env._("Management visit due"),
+                    activity_type.with_env(env).default_note,
+                )
+            summary, note = texts[lang]
             vals_list.append(
                 {
                     "activity_type_id": activity_type.id,
                     "res_model_id": model_id,
                     "res_id": partner.id,
-                    "user_id": (user or self.env.user).id,
+                    "user_id": user.id,
                     "date_deadline": partner[fname],
                     "summary": summary,
                     "automated": True,
-                    "note": activity_type.default_note,
+                    "note": note,
                 }
             )
         # sudo: reminders assigned to salespeople and managers, not the caller

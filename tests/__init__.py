@@ -16,6 +16,7 @@ from . import test_holiday_calendar
 from . import test_complaint_answers
 from . import test_complaint_sla_clock
 from . import test_portal
+from . import test_languages
 from . import test_access_matrix
 from . import test_concurrency
 from . import test_properties
