@@ -56,6 +56,22 @@ def health_assessment(values, settings, today):
         else (settings["min_days"])
     )
     days = (today - values["last"]).days
+    penalties = _health_penalties(values, settings, today, days, lapse_days)
+    factors, lost = [], 0.0
+    for code, penalty, argument in penalties:
+        points = weights[code] * penalty * 100 / total
+        if round(points) <= 0:
+            continue
+        lost += points
+        factors.append(f"{code}:{round(points)}:{argument}")
+    score = max(0, min(100, round(100 - lost)))
+    stage = _health_stage(values, settings, today, days, lapse_days, score)
+    return score, ";".join(factors), stage
+
+
+def _health_penalties(values, settings, today, days, lapse_days):
+    """[(component, share of its weight lost, argument)] of one customer."""
+    median = values["median"]
     penalties = []
     # recency against the customer's own rhythm (a single invoice: the minimum lapse
     # split by the factor)
@@ -80,15 +96,11 @@ def health_assessment(values, settings, today):
     due = values["visit_due"]
     if due and due < today:
         penalties.append(("visits", 1.0, due.isoformat()))
-    factors, lost = [], 0.0
-    for code, penalty, argument in penalties:
-        points = weights[code] * penalty * 100 / total
-        if round(points) <= 0:
-            continue
-        lost += points
-        factors.append(f"{code}:{round(points)}:{argument}")
-    score = max(0, min(100, round(100 - lost)))
+    return penalties
 
+
+def _health_stage(values, settings, today, days, lapse_days, score):
+    """The lifecycle stage of one customer at ``today``."""
     stage, since = values["stage"], values["since"]
     if days >= settings["lost_days"]:
         new_stage = "lost"
@@ -105,7 +117,7 @@ def health_assessment(values, settings, today):
         new_stage = "at_risk"
     else:
         new_stage = "active"
-    return score, ";".join(factors), new_stage
+    return new_stage
 
 
 class ResPartner(models.Model):
@@ -306,65 +318,61 @@ class ResPartner(models.Model):
         }
         changes, moves = [], []
         for row in rows:
-            pid = row["id"]
-            stat = stats.get(pid)
-            old = (
-                row["vip_health_score"] or 0,
-                row["vip_health_factors"] or "",
-                row["vip_lifecycle_stage"] or False,
-                row["vip_stage_since"] or False,
-                row["vip_order_interval_days"] or 0.0,
-                row["vip_last_invoice_date"] or False,
-                row["vip_first_invoice_date"] or False,
+            old, new = self._vip_health_row_values(
+                row, stats, revenues, incidents, settings, today
             )
-            if not stat:  # no posted invoice any more: nothing to say
-                new = (0, "", False, False, 0.0, False, False)
-            else:
-                first, last, median = stat
-                revenue, previous = revenues.get(pid, (0.0, 0.0))
-                complaints, promises = incidents.get(pid, (0, 0))
-                visit_dates = [
-                    d
-                    for d in (
-                        row["vip_next_visit_date"],
-                        row["vip_next_management_visit_date"],
-                    )
-                    if d
-                ]
-                nps = row.get("nps")
-                score, factors, stage = health_assessment(
-                    {
-                        "first": first,
-                        "last": last,
-                        "median": median,
-                        "revenue": revenue,
-                        "previous_revenue": previous,
-                        "complaints": complaints,
-                        "promises": promises,
-                        "nps": nps,
-                        "visit_due": min(visit_dates) if visit_dates else None,
-                        "stage": old[2],
-                        "since": old[3],
-                    },
-                    settings,
-                    today,
-                )
-                since = old[3] if stage == old[2] else today
-                new = (
-                    score,
-                    factors,
-                    stage,
-                    since,
-                    round(median, 1) if median else 0.0,
-                    last,
-                    first,
-                )
             if new != old:
-                changes.append((pid, new))
+                changes.append((row["id"], new))
                 if new[2] != old[2]:
-                    moves.append((pid, old[2], new[2], row["user_id"]))
+                    moves.append((row["id"], old[2], new[2], row["user_id"]))
         commit = partners is None
         return self._vip_health_apply(company, today, rows, changes, moves, commit)
+
+    @api.model
+    def _vip_health_row_values(self, row, stats, revenues, incidents, settings, today):
+        """(stored values, assessed values) of one customer row: score, factors,
+        stage, since, interval, last and first invoice dates."""
+        pid = row["id"]
+        old = (
+            row["vip_health_score"] or 0,
+            row["vip_health_factors"] or "",
+            row["vip_lifecycle_stage"] or False,
+            row["vip_stage_since"] or False,
+            row["vip_order_interval_days"] or 0.0,
+            row["vip_last_invoice_date"] or False,
+            row["vip_first_invoice_date"] or False,
+        )
+        stat = stats.get(pid)
+        if not stat:  # no posted invoice any more: nothing to say
+            return old, (0, "", False, False, 0.0, False, False)
+        first, last, median = stat
+        revenue, previous = revenues.get(pid, (0.0, 0.0))
+        complaints, promises = incidents.get(pid, (0, 0))
+        visit_dates = [
+            d
+            for d in (row["vip_next_visit_date"], row["vip_next_management_visit_date"])
+            if d
+        ]
+        score, factors, stage = health_assessment(
+            {
+                "first": first,
+                "last": last,
+                "median": median,
+                "revenue": revenue,
+                "previous_revenue": previous,
+                "complaints": complaints,
+                "promises": promises,
+                "nps": row.get("nps"),
+                "visit_due": min(visit_dates) if visit_dates else None,
+                "stage": old[2],
+                "since": old[3],
+            },
+            settings,
+            today,
+        )
+        since = old[3] if stage == old[2] else today
+        interval = round(median, 1) if median else 0.0
+        return old, (score, factors, stage, since, interval, last, first)
 
     @api.model
     def _vip_health_invoice_stats(self, company, today, partner_ids=None):

@@ -17,29 +17,8 @@ class ResPartner(models.Model):
         partner = self.commercial_partner_id
         tier = partner.vip_tier_id
         company = tier.company_id or partner.company_id or self.env.company
-        currency = company.currency_id
         months = company.vip_window_months or 12
-        today = fields.Date.context_today(self)
-        # sudo: the customer's own invoiced amounts, summed per day for its page
-        groups = (
-            self.env["account.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "=", "posted"),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                    ("invoice_date", ">", today - relativedelta(months=months)),
-                    ("invoice_date", "<=", today),
-                    ("commercial_partner_id", "=", partner.id),
-                ],
-                ["invoice_date:day"],
-                ["amount_untaxed_signed:sum"],
-            )
-        )
-        per_day = sorted(
-            (fields.Date.to_date(day), amount) for day, amount in groups if day
-        )
+        per_day = partner._vip_portal_revenue_per_day(company, months)
         revenue = sum(amount for _day, amount in per_day)
         oldest, oldest_amount = per_day[0] if per_day else (None, 0.0)
         # the oldest invoice leaves the window on drop_day; "by" is the day before
@@ -52,75 +31,19 @@ class ResPartner(models.Model):
         )
         next_tier = ladder.filtered(lambda t: t.level > tier.level) if tier else ladder
         next_tier = next_tier[:1]
-
-        def money(amount):
-            return format_amount(self.env, max(amount, 0.0), currency)
-
-        by_text = by_day and format_date(self.env, by_day)
-        next_line = keep_line = False
-        needed_next = needed_keep = 0.0
-        if next_tier:
-            needed_next = max(next_tier.qualify_amount - revenue, 0.0)
-            if currency.is_zero(needed_next):
-                next_line = self.env._(
-                    "Your purchases already reach %(tier)s: your tier is updated "
-                    "at the next daily evaluation.",
-                    tier=next_tier.name,
-                )
-            elif by_day:
-                next_line = self.env._(
-                    "%(amount)s more by %(date)s to reach %(tier)s.",
-                    amount=money(needed_next),
-                    date=by_text,
-                    tier=next_tier.name,
-                )
-            else:
-                next_line = self.env._(
-                    "%(amount)s of purchases within %(months)s months to reach "
-                    "%(tier)s.",
-                    amount=money(needed_next),
-                    months=months,
-                    tier=next_tier.name,
-                )
-        elif tier:
-            next_line = self.env._("You are in our highest tier.")
-        if tier and partner.vip_tier_locked:
-            keep_line = (
-                self.env._(
-                    "Your tier %(tier)s is reserved for you until %(date)s.",
-                    tier=tier.name,
-                    date=format_date(self.env, partner.vip_lock_until),
-                )
-                if partner.vip_lock_until
-                else self.env._(
-                    "Your tier %(tier)s is reserved for you.", tier=tier.name
-                )
-            )
-        elif tier:
-            # what stays in the window once the oldest day's invoices leave it
-            needed_keep = max(tier.retain_amount - (revenue - oldest_amount), 0.0)
-            if not by_day:
-                needed_keep = max(tier.retain_amount - revenue, 0.0)
-                keep_line = self.env._(
-                    "%(amount)s of purchases within %(months)s months to keep "
-                    "%(tier)s.",
-                    amount=money(needed_keep),
-                    months=months,
-                    tier=tier.name,
-                )
-            elif currency.is_zero(needed_keep):
-                keep_line = self.env._(
-                    "Your purchases keep %(tier)s at least until %(date)s.",
-                    tier=tier.name,
-                    date=by_text,
-                )
-            else:
-                keep_line = self.env._(
-                    "%(amount)s more by %(date)s to keep %(tier)s.",
-                    amount=money(needed_keep),
-                    date=by_text,
-                    tier=tier.name,
-                )
+        status = {
+            "partner": partner,
+            "tier": tier,
+            "next_tier": next_tier,
+            "currency": company.currency_id,
+            "revenue": revenue,
+            "months": months,
+            "by_day": by_day,
+            "by_text": by_day and format_date(self.env, by_day),
+            "oldest_amount": oldest_amount,
+        }
+        status.update(partner._vip_portal_next_line(status))
+        status.update(partner._vip_portal_keep_line(status))
         explanation = self.env._(
             "Your tier follows your invoiced purchases (before tax, refunds "
             "deducted) of the last %(months)s months, counted every day.",
@@ -129,20 +52,108 @@ class ResPartner(models.Model):
         if by_day:
             explanation += " " + self.env._(
                 "After %(date)s, your purchases of %(oldest)s leave this period.",
-                date=by_text,
+                date=status["by_text"],
                 oldest=format_date(self.env, oldest),
             )
-        return {
-            "partner": partner,
-            "tier": tier,
-            "next_tier": next_tier,
-            "currency": currency,
-            "revenue": revenue,
-            "months": months,
-            "by_day": by_day,
-            "needed_next": needed_next,
-            "needed_keep": needed_keep,
-            "next_line": next_line,
-            "keep_line": keep_line,
-            "explanation": explanation,
-        }
+        status["explanation"] = explanation
+        return status
+
+    def _vip_portal_revenue_per_day(self, company, months):
+        """[(day, amount)] of the customer's invoices in the window, oldest first."""
+        today = fields.Date.context_today(self)
+        # sudo: the customer's own invoiced amounts, summed per day for its page
+        groups = (
+            self.env["account.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "=", company.id),
+                    ("state", "=", "posted"),
+                    ("move_type", "in", ("out_invoice", "out_refund")),
+                    ("invoice_date", ">", today - relativedelta(months=months)),
+                    ("invoice_date", "<=", today),
+                    ("commercial_partner_id", "=", self.id),
+                ],
+                ["invoice_date:day"],
+                ["amount_untaxed_signed:sum"],
+            )
+        )
+        return sorted(
+            (fields.Date.to_date(day), amount) for day, amount in groups if day
+        )
+
+    def _vip_portal_money(self, status, amount):
+        return format_amount(self.env, max(amount, 0.0), status["currency"])
+
+    def _vip_portal_next_line(self, status):
+        """The sentence about the next tier, and the amount it still needs."""
+        next_tier, tier = status["next_tier"], status["tier"]
+        if not next_tier:
+            line = self.env._("You are in our highest tier.") if tier else False
+            return {"next_line": line, "needed_next": 0.0}
+        needed = max(next_tier.qualify_amount - status["revenue"], 0.0)
+        if status["currency"].is_zero(needed):
+            line = self.env._(
+                "Your purchases already reach %(tier)s: your tier is updated "
+                "at the next daily evaluation.",
+                tier=next_tier.name,
+            )
+        elif status["by_day"]:
+            line = self.env._(
+                "%(amount)s more by %(date)s to reach %(tier)s.",
+                amount=self._vip_portal_money(status, needed),
+                date=status["by_text"],
+                tier=next_tier.name,
+            )
+        else:
+            line = self.env._(
+                "%(amount)s of purchases within %(months)s months to reach %(tier)s.",
+                amount=self._vip_portal_money(status, needed),
+                months=status["months"],
+                tier=next_tier.name,
+            )
+        return {"next_line": line, "needed_next": needed}
+
+    def _vip_portal_keep_line(self, status):
+        """The sentence about keeping the current tier, and the amount it needs."""
+        tier = status["tier"]
+        if not tier:
+            return {"keep_line": False, "needed_keep": 0.0}
+        if self.vip_tier_locked:
+            if self.vip_lock_until:
+                line = self.env._(
+                    "Your tier %(tier)s is reserved for you until %(date)s.",
+                    tier=tier.name,
+                    date=format_date(self.env, self.vip_lock_until),
+                )
+            else:
+                line = self.env._(
+                    "Your tier %(tier)s is reserved for you.", tier=tier.name
+                )
+            return {"keep_line": line, "needed_keep": 0.0}
+        revenue = status["revenue"]
+        if not status["by_day"]:
+            needed = max(tier.retain_amount - revenue, 0.0)
+            line = self.env._(
+                "%(amount)s of purchases within %(months)s months to keep %(tier)s.",
+                amount=self._vip_portal_money(status, needed),
+                months=status["months"],
+                tier=tier.name,
+            )
+            return {"keep_line": line, "needed_keep": needed}
+        # what stays in the window once the oldest day's invoices leave it
+        needed = max(tier.retain_amount - (revenue - status["oldest_amount"]), 0.0)
+        if status["currency"].is_zero(needed):
+            line = self.env._(
+                "Your purchases keep %(tier)s at least until %(date)s.",
+                tier=tier.name,
+                date=status["by_text"],
+            )
+        else:
+            line = self.env._(
+                "%(amount)s more by %(date)s to keep %(tier)s.",
+                amount=self._vip_portal_money(status, needed),
+                date=status["by_text"],
+                tier=tier.name,
+            )
+        return {"keep_line": line, "needed_keep": needed}

@@ -57,37 +57,7 @@ class ResourceCalendar(models.Model):
         ]
         if not workdays:
             return result
-        attendances = self.env["resource.calendar.attendance"].search(
-            Domain.AND(
-                [
-                    Domain(domain or Domain.TRUE),
-                    Domain("calendar_id", "=", self.id),
-                    Domain("display_type", "=", False),
-                    Domain("day_period", "!=" if not lunch else "=", "lunch"),
-                ]
-            )
-        )
-        Attendance = self.env["resource.calendar.attendance"]
-        per_day = defaultdict(lambda: Attendance)
-        for attendance in attendances:
-            week_types = (
-                [int(attendance.week_type)] if self.two_weeks_calendar else [0, 1]
-            )
-            for week_type in week_types:
-                per_day[int(attendance.dayofweek), week_type] |= attendance
-        base = []
-        for day, template in workdays:
-            week_type = Attendance.get_week_type(day)
-            if per_day[day.weekday(), week_type]:
-                continue  # the day works anyway: never count it twice
-            for attendance in per_day[int(template), week_type]:
-                base.append(
-                    (
-                        datetime.combine(day, float_to_time(attendance.hour_from)),
-                        datetime.combine(day, float_to_time(attendance.hour_to)),
-                        attendance,
-                    )
-                )
+        base = self._vip_workday_attendances(workdays, domain, lunch)
         if not base:
             return result
         resources_list = [self.env["resource.resource"]] + list(resources or [])
@@ -112,6 +82,43 @@ class ResourceCalendar(models.Model):
                     extra, keep_distinct=True
                 )
         return result
+
+    def _vip_workday_attendances(self, workdays, domain, lunch):
+        """[(local start, local stop, attendance)] of the make-up ``workdays``
+        ([(day, template weekday)]), with the hours of their template weekday; a
+        day that works anyway is never counted twice."""
+        Attendance = self.env["resource.calendar.attendance"]
+        attendances = Attendance.search(
+            Domain.AND(
+                [
+                    Domain(domain or Domain.TRUE),
+                    Domain("calendar_id", "=", self.id),
+                    Domain("display_type", "=", False),
+                    Domain("day_period", "!=" if not lunch else "=", "lunch"),
+                ]
+            )
+        )
+        per_day = defaultdict(lambda: Attendance)
+        for attendance in attendances:
+            week_types = (
+                [int(attendance.week_type)] if self.two_weeks_calendar else [0, 1]
+            )
+            for week_type in week_types:
+                per_day[int(attendance.dayofweek), week_type] |= attendance
+        base = []
+        for day, template in workdays:
+            week_type = Attendance.get_week_type(day)
+            if per_day[day.weekday(), week_type]:
+                continue
+            for attendance in per_day[int(template), week_type]:
+                base.append(
+                    (
+                        datetime.combine(day, float_to_time(attendance.hour_from)),
+                        datetime.combine(day, float_to_time(attendance.hour_to)),
+                        attendance,
+                    )
+                )
+        return base
 
     @tools.ormcache("self.id")
     def _vip_workdays(self):

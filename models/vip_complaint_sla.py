@@ -397,18 +397,9 @@ class VipComplaint(models.Model):
                 env = env_of(user.lang)
                 summary = lines(env.lang, user.tz)[index]
                 activity_vals.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": complaint.id,
-                        "activity_type_id": self.env.ref(xmlid).id,
-                        "user_id": user.id,
-                        "date_deadline": fields.Date.context_today(self, deadline),
-                        "summary": summary
-                        if xmlid == SLA_AT_RISK
-                        else env._("SLA breach: %s", complaint.name),
-                        "note": Markup("<p>%s</p>") % summary,
-                        "automated": True,
-                    }
+                    complaint._vip_sla_activity_vals(
+                        env, model_id, xmlid, user, summary, deadline
+                    )
                 )
             note_lang = env_of(complaint.company_id.partner_id.lang).lang
             body = Markup("<br/>").join(
@@ -423,6 +414,28 @@ class VipComplaint(models.Model):
                 mails.setdefault(partner, []).append(
                     (complaint, lines(env_of(partner.lang).lang, partner.tz))
                 )
+        self._vip_sla_post(activity_vals, groups, followers, mails)
+
+    def _vip_sla_activity_vals(self, env, model_id, xmlid, user, summary, deadline):
+        """An SLA activity of this complaint for ``user``, in ``env``'s language."""
+        self.ensure_one()
+        return {
+            "res_model_id": model_id,
+            "res_id": self.id,
+            "activity_type_id": self.env.ref(xmlid).id,
+            "user_id": user.id,
+            "date_deadline": fields.Date.context_today(self, deadline),
+            "summary": summary
+            if xmlid == SLA_AT_RISK
+            else env._("SLA breach: %s", self.name),
+            "note": Markup("<p>%s</p>") % summary,
+            "automated": True,
+        }
+
+    @api.model
+    def _vip_sla_post(self, activity_vals, groups, followers, mails):
+        """Create the activities at once, log the notes per group of recipients,
+        add the followers per group and send the grouped mails."""
         # the recipients hear of it once, in the grouped mail below
         Activity = self.env["mail.activity"].with_context(
             mail_activity_quick_update=True

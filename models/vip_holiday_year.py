@@ -9,6 +9,13 @@ from odoo.exceptions import UserError
 PACKAGE_FALLBACK_LANG = "en_US"
 
 
+def day_bounds(tz, day):
+    """(first, last moment) in UTC, naive, of ``day`` in the timezone ``tz``."""
+    start = tz.localize(datetime.combine(day, time.min)).astimezone(utc)
+    stop = tz.localize(datetime.combine(day, time(23, 59, 59))).astimezone(utc)
+    return start.replace(tzinfo=None), stop.replace(tzinfo=None)
+
+
 class VipHolidayYear(models.Model):
     """One year of one country's public holidays imported into a working schedule
     (``vip.holiday.import.wizard``). It owns the time off and make-up working days
@@ -149,9 +156,16 @@ class VipHolidayYear(models.Model):
         make-up working days. Idempotent: a second import changes nothing."""
         years = list(range(year_from, year_to + 1))
         country_holidays = self._vip_country_holidays(country_code, years)
-        code = country_holidays.country
-        templates = self._vip_workday_templates(country_holidays)
-        tz = timezone(calendar.tz or "UTC")
+        existing = self._vip_import_years(calendar, country_holidays.country, years)
+        records = self.browse([existing[y].id for y in years]).sudo()
+        self._vip_import_leaves(calendar, country_holidays, existing, records)
+        self._vip_import_workdays(calendar, country_holidays, existing, records)
+        return records
+
+    @api.model
+    def _vip_import_years(self, calendar, code, years):
+        """{year: vip.holiday.year} of the calendar and country, created where
+        missing."""
         # sudo: the wizard's access rights gate the import; it writes only its records
         Year = self.sudo()
         existing = {
@@ -179,19 +193,18 @@ class VipHolidayYear(models.Model):
             ]
         ):
             existing[record.year] = record
-        records = Year.browse([existing[y].id for y in years])
 
-        def day_bounds(day):
-            start = tz.localize(datetime.combine(day, time.min)).astimezone(utc)
-            stop = tz.localize(datetime.combine(day, time(23, 59, 59))).astimezone(utc)
-            return start.replace(tzinfo=None), stop.replace(tzinfo=None)
+        return existing
 
-        # --- public holidays: one whole day of global time off per date
+    @api.model
+    def _vip_import_leaves(self, calendar, country_holidays, existing, records):
+        """One whole day of global time off per public holiday, updated in place,
+        those no longer in the package removed; days entered by hand are kept."""
+        tz = timezone(calendar.tz or "UTC")
+        year_from, year_to = min(existing), max(existing)
         Leave = self.env["resource.calendar.leaves"].sudo()
-        first, last = (
-            day_bounds(date(year_from, 1, 1))[0],
-            day_bounds(date(year_to, 12, 31))[1],
-        )
+        first = day_bounds(tz, date(year_from, 1, 1))[0]
+        last = day_bounds(tz, date(year_to, 12, 31))[1]
         leaves = Leave.search(
             [
                 ("resource_id", "=", False),
@@ -216,7 +229,7 @@ class VipHolidayYear(models.Model):
             if day.year not in existing:
                 continue
             record = existing[day.year]
-            date_from, date_to = day_bounds(day)
+            date_from, date_to = day_bounds(tz, day)
             wanted.add((record, date_from))
             leave = ours.get((record, date_from))
             if leave:
@@ -241,7 +254,12 @@ class VipHolidayYear(models.Model):
             [leave.id for key, leave in ours.items() if key not in wanted]
         ).unlink()
 
-        # --- make-up working days
+    @api.model
+    def _vip_import_workdays(self, calendar, country_holidays, existing, records):
+        """The make-up working days, with the hours of the weekday each was swapped
+        with (Monday's when the package does not say)."""
+        templates = self._vip_workday_templates(country_holidays)
+        year_from, year_to = min(existing), max(existing)
         Workday = self.env["resource.calendar.workday"].sudo()
         workdays = {
             workday.date: workday
@@ -285,7 +303,6 @@ class VipHolidayYear(models.Model):
                 if workday.holiday_year_id in records and day not in wanted_days
             ]
         ).unlink()
-        return records
 
     @api.model
     def _vip_workday_name(self, swapped):

@@ -79,28 +79,13 @@ class VipMonthlyDigest(models.Model):
         )
         builder = VipReviewWorkbook(env, start, stop, company.with_env(env))
         data = builder.build()
-        summary = builder.summary()
         month = format_date(env, start, date_format="MMMM y")
         subject = env._(
             "Monthly VIP review %(month)s – %(company)s",
             month=month,
             company=company.name,
         )
-        body = env["ir.qweb"]._render(
-            "partner_vip_care.vip_monthly_digest_body",
-            {
-                "manager": manager.with_env(env),
-                "company": company,
-                "month": month,
-                "rows": summary,
-                "currency": company.currency_id,
-                "has_nps": "vip_last_nps" in env["res.partner"]._fields,
-                "format_amount": lambda amount: env[
-                    "ir.qweb.field.monetary"
-                ].value_to_html(amount, {"display_currency": company.currency_id}),
-                "percent": lambda rate: "–" if rate is None else f"{rate:.0%}",
-            },
-        )
+        body = self._vip_digest_body(env, company, manager, month, builder.summary())
         # sudo: the scheduler sends the mail and files the workbook with it
         digest = self.sudo().create(
             {"company_id": company.id, "user_id": manager.id, "month": start}
@@ -135,3 +120,23 @@ class VipMonthlyDigest(models.Model):
         )
         digest.sudo().write({"mail_id": mail.id})
         return digest
+
+    @api.model
+    def _vip_digest_body(self, env, company, manager, month, summary):
+        """The mail body: the month's figures per tier, in ``env``'s language."""
+        currency = company.currency_id
+        return env["ir.qweb"]._render(
+            "partner_vip_care.vip_monthly_digest_body",
+            {
+                "manager": manager.with_env(env),
+                "company": company,
+                "month": month,
+                "rows": summary,
+                "currency": currency,
+                "has_nps": "vip_last_nps" in env["res.partner"]._fields,
+                "format_amount": lambda amount: env[
+                    "ir.qweb.field.monetary"
+                ].value_to_html(amount, {"display_currency": currency}),
+                "percent": lambda rate: "–" if rate is None else f"{rate:.0%}",
+            },
+        )

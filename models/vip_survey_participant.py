@@ -319,27 +319,10 @@ class VipSurveyParticipant(models.Model):
             answered_on = participant.answered_on
             lang = user.lang or self.env.lang
             env = envs.setdefault(lang, self.with_context(lang=lang).env)
-            if participant.category == "detractor":
-                calendar = company.resource_calendar_id
-                if calendar:
-                    hours = 2 * (calendar.hours_per_day or 8.0)
-                    due = calendar.plan_hours(hours, answered_on, compute_leaves=True)
-                else:
-                    due = answered_on + timedelta(days=2)
-                activity_type = detractor_type
-                summary = env._(
-                    "Call back: %(score)s/10 in %(campaign)s",
-                    score=participant.nps_score,
-                    campaign=campaign.name,
-                )
-            else:
-                due = answered_on + timedelta(days=REFERRAL_DELAY_DAYS)
-                activity_type = referral_type
-                summary = env._(
-                    "Ask for a referral: %(score)s/10 in %(campaign)s",
-                    score=participant.nps_score,
-                    campaign=campaign.name,
-                )
+            due, summary = participant._vip_followup_due(env)
+            activity_type = (
+                detractor_type if participant.category == "detractor" else referral_type
+            )
             vals_list.append(
                 {
                     "res_model_id": partner_model,
@@ -362,3 +345,30 @@ class VipSurveyParticipant(models.Model):
         # passives need nothing: mark them too so that they are not searched again
         (self - planned).sudo().write({"followup_planned_on": now})
         return activities
+
+    def _vip_followup_due(self, env):
+        """(due moment, summary in ``env``'s language) of this respondent's
+        follow-up: a detractor is called back two business days of the company
+        calendar after answering, a promoter asked for a referral."""
+        self.ensure_one()
+        answered_on, campaign = self.answered_on, self.campaign_id
+        if self.category == "detractor":
+            calendar = campaign.company_id.resource_calendar_id
+            if calendar:
+                hours = 2 * (calendar.hours_per_day or 8.0)
+                due = calendar.plan_hours(hours, answered_on, compute_leaves=True)
+            else:
+                due = answered_on + timedelta(days=2)
+            summary = env._(
+                "Call back: %(score)s/10 in %(campaign)s",
+                score=self.nps_score,
+                campaign=campaign.name,
+            )
+        else:
+            due = answered_on + timedelta(days=REFERRAL_DELAY_DAYS)
+            summary = env._(
+                "Ask for a referral: %(score)s/10 in %(campaign)s",
+                score=self.nps_score,
+                campaign=campaign.name,
+            )
+        return due, summary
