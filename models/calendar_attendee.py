@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .vip_meeting_sync import is_mirroring
+
 
 class CalendarAttendee(models.Model):
     _inherit = "calendar.attendee"
@@ -7,12 +9,12 @@ class CalendarAttendee(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         invitations = super().create(vals_list)
-        if not self.env.context.get("vip_meeting_sync"):
+        if not is_mirroring(self.env):
             self.env["vip.meeting.attendee"]._update_from_calendar(invitations)
         return invitations
 
     def write(self, vals):
         result = super().write(vals)
-        if "state" in vals and not self.env.context.get("vip_meeting_sync"):
+        if "state" in vals and not is_mirroring(self.env):
             self.env["vip.meeting.attendee"]._update_from_calendar(self)
         return result

@@ -1,14 +1,14 @@
 from odoo import models
 
+from .vip_meeting_sync import is_mirroring, mirroring
+
 
 class CalendarEvent(models.Model):
     _inherit = "calendar.event"
 
     def write(self, vals):
         result = super().write(vals)
-        if {"start", "stop"} & vals.keys() and not self.env.context.get(
-            "vip_meeting_sync"
-        ):
+        if {"start", "stop"} & vals.keys() and not is_mirroring(self.env):
             self._vip_update_meetings()
         return result
 
@@ -27,6 +27,5 @@ class CalendarEvent(models.Model):
         for meeting in meetings:
             event = meeting.calendar_event_id
             if (meeting.start, meeting.stop) != (event.start, event.stop):
-                meeting.with_context(vip_meeting_sync=True).write(
-                    {"start": event.start, "stop": event.stop}
-                )
+                with mirroring(self.env):
+                    meeting.write({"start": event.start, "stop": event.stop})

@@ -4,6 +4,8 @@ from markupsafe import Markup, escape
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .vip_meeting_sync import is_mirroring, mirroring
+
 # Months between two meetings of a recurring series.
 RECURRENCE_MONTHS = {"monthly": 1, "quarterly": 3}
 # Fields of a planned meeting copied to its calendar event.
@@ -202,7 +204,7 @@ class VipMeeting(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if EVENT_FIELDS & vals.keys() and not self.env.context.get("vip_meeting_sync"):
+        if EVENT_FIELDS & vals.keys() and not is_mirroring(self.env):
             self.filtered(
                 lambda m: m.state == "planned" and m.calendar_event_id
             )._sync_calendar_event()
@@ -272,7 +274,8 @@ class VipMeeting(models.Model):
                 template.send_mail(
                     event.id, email_layout_xmlid="mail.mail_notification_light"
                 )
-        events.with_context(vip_meeting_sync=True).action_archive()
+        with mirroring(self.env):
+            events.action_archive()
         return True
 
     def action_draft(self):
@@ -424,22 +427,21 @@ class VipMeeting(models.Model):
         events = (
             self.env["calendar.event"]
             .sudo()
-            .with_context(vip_meeting_sync=True, skip_contact_description=True)
+            .with_context(skip_contact_description=True)
         )
         for meeting in self.filtered(lambda m: m.state == "planned"):
             values = meeting._calendar_event_values()
             event = meeting.calendar_event_id.sudo()
-            if event:
-                if not event.active:
-                    event.action_unarchive()
-                event.with_context(vip_meeting_sync=True).write(values)
-            else:
-                values.update(res_model_id=model, res_id=meeting.id)
-                event = events.create(values)
-                meeting.with_context(vip_meeting_sync=True)._vip_workflow_write(
-                    {"calendar_event_id": event.id}
-                )
-            meeting.attendee_ids._push_state_to_calendar()
+            with mirroring(self.env):
+                if event:
+                    if not event.active:
+                        event.action_unarchive()
+                    event.write(values)
+                else:
+                    values.update(res_model_id=model, res_id=meeting.id)
+                    event = events.create(values)
+                    meeting._vip_workflow_write({"calendar_event_id": event.id})
+                meeting.attendee_ids._push_state_to_calendar()
 
     def _plan_next_meetings(self):
         """Plan the next meeting of each recurring meeting, once."""

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .vip_meeting_sync import is_mirroring, mirroring
+
 # Answer on the calendar invitation -> state of the meeting attendee.
 CALENDAR_TO_ATTENDEE = {
     "accepted": "accepted",
@@ -99,7 +101,7 @@ class VipMeetingAttendee(models.Model):
     def create(self, vals_list):
         attendees = super().create(vals_list)
         attendees.meeting_id._check_invitations_open()
-        if not self.env.context.get("vip_meeting_sync"):
+        if not is_mirroring(self.env):
             attendees.meeting_id._sync_calendar_event()
         return attendees
 
@@ -107,7 +109,7 @@ class VipMeetingAttendee(models.Model):
         if "partner_id" in vals:
             self.meeting_id._check_invitations_open()
         result = super().write(vals)
-        if self.env.context.get("vip_meeting_sync"):
+        if is_mirroring(self.env):
             return result
         if "partner_id" in vals:
             self.meeting_id._sync_calendar_event()
@@ -168,7 +170,8 @@ class VipMeetingAttendee(models.Model):
                 continue
             if target == "needsAction" and invitation.state == "tentative":
                 continue
-            invitation.with_context(vip_meeting_sync=True).write({"state": target})
+            with mirroring(self.env):
+                invitation.write({"state": target})
 
     @api.model
     def _update_from_calendar(self, invitations):
@@ -193,4 +196,5 @@ class VipMeetingAttendee(models.Model):
             key = (attendee.meeting_id.calendar_event_id.id, attendee.partner_id.id)
             state = answers.get(key)
             if state and attendee.state != state:
-                attendee.with_context(vip_meeting_sync=True).state = state
+                with mirroring(self.env):
+                    attendee.state = state

@@ -280,6 +280,32 @@ class TestIntegrityRpc(HttpCase):
         self.assertIn(self.user_admin.name, note.body)
         self.assertIn("Breached", note.body)
 
+    def test_forged_sync_key_does_not_desynchronise_a_meeting(self):
+        meeting = self.env["vip.meeting"].create(
+            {
+                "name": "Supplier day",
+                "start": datetime.now() + timedelta(days=5),
+                "stop": datetime.now() + timedelta(days=5, hours=2),
+                "user_id": self.user_vip.id,
+                "attendee_ids": [Command.create({"partner_id": self.customer.id})],
+            }
+        )
+        meeting.action_plan()
+        later = datetime.now().replace(microsecond=0) + timedelta(days=9)
+        self._call(
+            self.user_vip,
+            "vip.meeting",
+            "write",
+            [meeting.id],
+            {
+                "start": fields.Datetime.to_string(later),
+                "stop": fields.Datetime.to_string(later + timedelta(hours=2)),
+            },
+        )
+        meeting.invalidate_recordset()
+        meeting.calendar_event_id.invalidate_recordset()
+        self.assertEqual(meeting.calendar_event_id.start, later)
+
     # generated: every read-only field of the module's models
 
     def _sample_records(self):
