@@ -82,19 +82,32 @@ class VipWorkflowGuard(models.AbstractModel):
             and not field.compute
         )
 
-    def _vip_check_links(self, vals_list):
-        """Refuse links to documents the caller may not modify, unless in
-        superuser mode (server code). On write, only new targets are checked."""
+    def _vip_check_links(self, vals):
+        """Refuse new links in ``vals`` to documents the caller may not modify,
+        unless in superuser mode (server code)."""
         if self.env.su:
             return
         targets = defaultdict(set)
-        for vals in vals_list:
-            for fname in self._vip_link_fields() & vals.keys():
-                field = self._fields[fname]
-                ids = set(_linked_ids(field.type, vals[fname]))
-                targets[field.comodel_name] |= ids - set(self.mapped(fname).ids)
+        # sudo: the current links, to check only the new ones
+        current = self.sudo()
+        for fname in self._vip_link_fields() & vals.keys():
+            field = self._fields[fname]
+            ids = set(_linked_ids(field.type, vals[fname]))
+            targets[field.comodel_name] |= ids - set(current.mapped(fname).ids)
         for model, ids in targets.items():
             self.env[model].browse(sorted(ids))._vip_check_linkable()
+
+    def _vip_check_created_links(self):
+        """The links of new records, whatever set them (values, context
+        defaults, default methods)."""
+        if self.env.su or not self:
+            return
+        # sudo: the new records' links, which the caller may not read back
+        created = self.sudo()
+        for fname in self._vip_link_fields():
+            targets = created.mapped(fname)
+            if targets:
+                targets.with_env(self.env)._vip_check_linkable()
 
     def _vip_check_linkable(self):
         """Raise unless the user may modify each of these records; the records
@@ -122,12 +135,13 @@ class VipWorkflowGuard(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._vip_check_workflow_vals(vals_list, create=True)
-        self._vip_check_links(vals_list)
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        records._vip_check_created_links()
+        return records
 
     def write(self, vals):
         self._vip_check_workflow_vals([vals])
-        self._vip_check_links([vals])
+        self._vip_check_links(vals)
         return super().write(vals)
 
     def _vip_check_state(self, allowed, action):

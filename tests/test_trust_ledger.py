@@ -498,6 +498,16 @@ class TestTrustLinks(TrustRpcCase):
             error="AccessError",
         )
         self.assertNotRevealed(message, self.meeting)
+        # nor through a default the client puts in the context
+        message = self.assertRefused(
+            self.user_vip,
+            "vip.meeting.attendee",
+            "create",
+            [{"partner_id": self.customer.id}],
+            context={"default_meeting_id": self.meeting.id},
+            error="AccessError",
+        )
+        self.assertNotRevealed(message, self.meeting)
         self.assertEqual(self.meeting.attendee_ids.partner_id, self.other_customer)
         self.assertFalse(self.meeting.with_user(self.user_vip).has_access("read"))
         # moving one of her attendees there is the same door
