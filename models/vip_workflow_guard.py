@@ -97,17 +97,19 @@ class VipWorkflowGuard(models.AbstractModel):
         for model, ids in targets.items():
             self.env[model].browse(sorted(ids))._vip_check_linkable()
 
-    def _vip_check_created_links(self):
-        """The links of new records, whatever set them (values, context
-        defaults, default methods)."""
-        if self.env.su or not self:
+    @api.model
+    def _vip_check_new_links(self, vals_list):
+        """The links of records about to be created, with the defaults the
+        creation adds (context defaults, default methods): checked before, since
+        a new link may itself grant the rights (an attendee opens a meeting to
+        the salesperson of its customer)."""
+        if self.env.su:
             return
-        # sudo: the new records' links, which the caller may not read back
-        created = self.sudo()
-        for fname in self._vip_link_fields():
-            targets = created.mapped(fname)
-            if targets:
-                targets.with_env(self.env)._vip_check_linkable()
+        fnames = self._vip_link_fields()
+        missing = {fname for vals in vals_list for fname in fnames - vals.keys()}
+        defaults = self.default_get(sorted(missing)) if missing else {}
+        for vals in vals_list:
+            self._vip_check_links({**defaults, **vals})
 
     def _vip_check_linkable(self):
         """Raise unless the user may modify each of these records; the records
@@ -135,9 +137,8 @@ class VipWorkflowGuard(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._vip_check_workflow_vals(vals_list, create=True)
-        records = super().create(vals_list)
-        records._vip_check_created_links()
-        return records
+        self._vip_check_new_links(vals_list)
+        return super().create(vals_list)
 
     def write(self, vals):
         self._vip_check_workflow_vals([vals])
