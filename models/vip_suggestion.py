@@ -324,6 +324,18 @@ class VipSuggestion(models.Model):
         )
         return True
 
+    def action_open_accept_wizard(self):
+        """Button: the decision wizard, set to accept."""
+        return self._decision_wizard_action("accepted")
+
+    def action_open_implement_wizard(self):
+        """Button: the decision wizard, set to implemented."""
+        return self._decision_wizard_action("implemented")
+
+    def action_open_reject_wizard(self):
+        """Button: the decision wizard, set to reject."""
+        return self._decision_wizard_action("rejected")
+
     def action_open_merge(self):
         return {
             "type": "ir.actions.act_window",
@@ -340,8 +352,6 @@ class VipSuggestion(models.Model):
 
     def _decide(self, state, note, allowed):
         labels = dict(self._fields["state"]._description_selection(self.env))
-        if note is None and self.env.context.get("vip_decision_wizard"):
-            return self._decision_wizard_action(state)
         actions = {
             "accepted": self.env._("accept"),
             "implemented": self.env._("mark as implemented"),
