@@ -286,8 +286,12 @@ class VipSuggestion(models.Model):
 
     def action_merge_into(self, target):
         """Merge duplicates ``self`` into ``target``: their customers and
-        supporters become supporters of the target; the duplicates are archived."""
-        target.ensure_one()
+        supporters become supporters of the target; the duplicates are archived.
+        ``target`` is a record or its id (RPC clients send ids)."""
+        if not isinstance(target, models.BaseModel):
+            target = self.browse(target).exists()
+        if len(target) != 1:
+            raise UserError(self.env._("Choose the one suggestion to merge into."))
         if target in self:
             raise UserError(self.env._("A suggestion cannot be merged into itself."))
         if not target.active or target.merged_into_id:

@@ -12,6 +12,7 @@ from . import test_suggestion
 from . import test_complaint
 from . import test_complaint_ui
 from . import test_integrity
+from . import test_rpc_context_keys
 from . import test_holiday_calendar
 from . import test_complaint_answers
 from . import test_complaint_sla_clock
