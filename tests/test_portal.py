@@ -561,7 +561,7 @@ class TestVipPortal(HttpCase):
         # another customer's idea at the same meeting is its own (issue 21)
         self.assertNotIn("Shared pallets", page)
         self.assertNotIn("Private Delta idea", page)
-        csrf = CSRF_RE.search(page).group(1)
+        csrf = self._csrf("/my/vip/complaints/new")
         response = self._post(
             f"/my/vip/suggestions/{shared.id}/support",
             {"csrf_token": csrf},
