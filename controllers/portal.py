@@ -105,8 +105,7 @@ class VipCustomerPortal(CustomerPortal):
         if not portal_input.storable(value):
             return [
                 request.env._(
-                    "%(field)s: remove the invisible control characters it "
-                    "contains.",
+                    "%(field)s: remove the invisible control characters it contains.",
                     field=label,
                 )
             ]
