@@ -473,9 +473,8 @@ class VipCustomerPortal(CustomerPortal):
 
     def _vip_rate_limit(self, param=RATE_LIMIT_PARAM, default=RATE_LIMIT_DEFAULT):
         # sudo: a system parameter, read to apply it
-        raw = request.env["ir.config_parameter"].sudo().get_param(param)
-        limit = portal_input.parse_id((raw or "").strip())
-        return limit if limit is not None else default
+        raw = (request.env["ir.config_parameter"].sudo().get_param(param) or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() else default
 
     def _vip_validate_complaint(self, post, files):
         """Errors (translated sentences naming the field and the rule) and the
