@@ -18,6 +18,8 @@ from odoo.tools import plaintext2html
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from . import portal_input
+
 _logger = logging.getLogger(__name__)
 
 SUBJECT_MAX = 200
@@ -27,6 +29,10 @@ ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # complaints a customer may submit through the portal per hour (all its users)
 RATE_LIMIT_PARAM = "partner_vip_care.portal_complaint_hourly_limit"
 RATE_LIMIT_DEFAULT = 5
+# suggestions a customer may submit through the portal per hour (all its users)
+SUGGESTION_RATE_LIMIT_PARAM = "partner_vip_care.portal_suggestion_hourly_limit"
+SUGGESTION_RATE_LIMIT_DEFAULT = 5
+SEARCH_MAX = 100
 SUGGESTION_TITLE_MAX = 200
 OPEN_STATES = ("new", "in_progress", "waiting")
 # promises the customer heard: drafts and those awaiting approval are not made yet
@@ -85,6 +91,47 @@ class VipCustomerPortal(CustomerPortal):
     def _vip_csrf_ok(self, post):
         return request.validate_csrf(post.get("csrf_token") or "")
 
+    def _vip_check_id(self, record_id):
+        """The id of a URL, or 404 when no record can have it."""
+        record_id = portal_input.parse_id(record_id)
+        if not record_id:
+            raise NotFound()
+        return record_id
+
+    def _vip_text_errors(self, label, value, max_len, required=None):
+        """Translated errors of a text field: missing, too long, NUL characters."""
+        if not value:
+            return [required] if required else []
+        if not portal_input.storable(value):
+            return [
+                request.env._(
+                    "%(field)s: remove the invisible control characters it contains.",
+                    field=label,
+                )
+            ]
+        if len(value) > max_len:
+            return [
+                request.env._(
+                    "%(field)s: at most %(max)s characters.", field=label, max=max_len
+                )
+            ]
+        return []
+
+    def _vip_recent_count(self, model, domain):
+        customer = self._vip_customer()
+        # sudo: counted over all the customer's portal users, in the database
+        return (
+            request.env[model]
+            .sudo()
+            .search_count(
+                Domain(domain)
+                & Domain("commercial_partner_id", "=", customer.id)
+                & Domain(
+                    "create_date", ">=", fields.Datetime.now() - timedelta(hours=1)
+                )
+            )
+        )
+
     def _vip_complaint_domain(self):
         return [("commercial_partner_id", "=", self._vip_customer().id)]
 
@@ -95,8 +142,16 @@ class VipCustomerPortal(CustomerPortal):
         ]
 
     def _vip_suggestion_domain(self):
-        """The customer's suggestions, those it supports, and those raised at the
-        meetings it was invited to (where "Me too" makes sense)."""
+        """The customer's own suggestions: those it raised and those it supports.
+        Other customers' ideas, their decisions and notes are theirs."""
+        customer = self._vip_customer()
+        return Domain("commercial_partner_id", "=", customer.id) | Domain(
+            "supporter_ids", "in", customer.ids
+        )
+
+    def _vip_supportable_domain(self):
+        """Suggestions the customer may support ("Me too"): raised at a meeting
+        it was invited to, by another customer, still open."""
         customer = self._vip_customer()
         # sudo: the meetings the customer was invited to, for the domain only
         meetings = (
@@ -105,12 +160,10 @@ class VipCustomerPortal(CustomerPortal):
             .search([("commercial_partner_id", "=", customer.id)])
             .meeting_id
         )
-        return Domain.OR(
-            [
-                [("commercial_partner_id", "=", customer.id)],
-                [("supporter_ids", "in", customer.ids)],
-                [("meeting_id", "in", meetings.ids)],
-            ]
+        return (
+            Domain("meeting_id", "in", meetings.ids)
+            & Domain("commercial_partner_id", "!=", customer.id)
+            & Domain("state", "in", SUGGESTION_OPEN_STATES)
         )
 
     def _vip_attendee_domain(self):
@@ -236,6 +289,7 @@ class VipCustomerPortal(CustomerPortal):
         self, page=1, sortby=None, filterby=None, search=None, **kw
     ):
         values = self._prepare_portal_layout_values()
+        page = portal_input.parse_page(page)
         Complaint = request.env["vip.complaint"]
         sortings = self._vip_complaint_sortings()
         filters = self._vip_complaint_filters()
@@ -244,7 +298,16 @@ class VipCustomerPortal(CustomerPortal):
         domain = Domain(self._vip_complaint_domain()) & Domain(
             filters[filterby]["domain"]
         )
-        search = (search or "").strip()[:100]
+        search = portal_input.text(search)[:SEARCH_MAX]
+        if not portal_input.storable(search):
+            search = ""
+            values.update(
+                notice=request.env._(
+                    "Search: the text contained invisible control characters, "
+                    "all complaints are shown."
+                ),
+                notice_type="danger",
+            )
         if search:
             domain &= Domain("name", "ilike", search) | Domain(
                 "subject", "ilike", search
@@ -284,9 +347,10 @@ class VipCustomerPortal(CustomerPortal):
         """The complaint, in sudo, if the user may see it: a portal user of its
         customer (record rule), an internal user who may read it, or anyone with
         its access token (links in e-mails). Anything else: 404."""
+        complaint_id = self._vip_check_id(complaint_id)
         try:
             complaint_sudo = self._document_check_access(
-                "vip.complaint", complaint_id, access_token
+                "vip.complaint", complaint_id, portal_input.token(access_token)
             )
         except (AccessError, MissingError):
             raise NotFound() from None
@@ -301,6 +365,7 @@ class VipCustomerPortal(CustomerPortal):
     )
     def portal_my_vip_complaint(self, complaint_id, access_token=None, **kw):
         complaint_sudo = self._vip_complaint_check_access(complaint_id, access_token)
+        access_token = portal_input.token(access_token)
         values = self._prepare_portal_layout_values()
         values.update(self._vip_notice(kw.get("notice")))
         values.update(complaint=complaint_sudo, page_name="vip_complaint")
@@ -324,6 +389,7 @@ class VipCustomerPortal(CustomerPortal):
 
     def _vip_complaint_transition(self, complaint_id, access_token, post, action):
         complaint_sudo = self._vip_complaint_check_access(complaint_id, access_token)
+        access_token = portal_input.token(access_token)
         if not self._vip_csrf_ok(post):
             notice = "csrf"
         elif complaint_sudo.state != "resolved":
@@ -405,50 +471,36 @@ class VipCustomerPortal(CustomerPortal):
         values = self._vip_complaint_form_values()
         return request.render("partner_vip_care.portal_my_vip_complaint_new", values)
 
-    def _vip_rate_limit(self):
-        try:
-            return int(
-                request.env["ir.config_parameter"]
-                .sudo()
-                .get_param(RATE_LIMIT_PARAM, RATE_LIMIT_DEFAULT)
-            )
-        except ValueError:
-            return RATE_LIMIT_DEFAULT
+    def _vip_rate_limit(self, param=RATE_LIMIT_PARAM, default=RATE_LIMIT_DEFAULT):
+        # sudo: a system parameter, read to apply it
+        raw = (request.env["ir.config_parameter"].sudo().get_param(param) or "").strip()
+        return int(raw) if raw.isascii() and raw.isdigit() else default
 
     def _vip_validate_complaint(self, post, files):
         """Errors (translated sentences naming the field and the rule) and the
         values of the complaint to create."""
-        errors = []
-        subject = post.get("subject")
-        description = post.get("description")
-        subject = subject.strip() if isinstance(subject, str) else ""
-        description = description.strip() if isinstance(description, str) else ""
-        if not subject:
-            errors.append(
-                request.env._("Subject: please say in a few words what went wrong.")
-            )
-        elif len(subject) > SUBJECT_MAX:
-            errors.append(
-                request.env._("Subject: at most %(max)s characters.", max=SUBJECT_MAX)
-            )
-        if not description:
-            errors.append(
-                request.env._(
-                    "Description: please describe what happened and what you expect."
-                )
-            )
-        elif len(description) > DESCRIPTION_MAX:
-            errors.append(
-                request.env._(
-                    "Description: at most %(max)s characters.", max=DESCRIPTION_MAX
-                )
-            )
+        subject = portal_input.text(post.get("subject"))
+        description = portal_input.text(post.get("description"))
+        errors = self._vip_text_errors(
+            request.env._("Subject"),
+            subject,
+            SUBJECT_MAX,
+            request.env._("Subject: please say in a few words what went wrong."),
+        )
+        errors += self._vip_text_errors(
+            request.env._("Description"),
+            description,
+            DESCRIPTION_MAX,
+            request.env._(
+                "Description: please describe what happened and what you expect."
+            ),
+        )
         severities = dict(
             request.env["vip.complaint"]
             ._fields["severity"]
             ._description_selection(request.env)
         )
-        severity = post.get("severity") or "normal"
+        severity = portal_input.text(post.get("severity")) or "normal"
         if severity not in severities:
             errors.append(
                 request.env._(
@@ -457,17 +509,16 @@ class VipCustomerPortal(CustomerPortal):
                 )
             )
         category = request.env["vip.complaint.category"]
-        raw_category = post.get("category_id") or ""
+        raw_category = portal_input.text(post.get("category_id"))
         if raw_category:
             categories = self._vip_complaint_categories()
-            if not str(raw_category).isdigit() or int(raw_category) not in (
-                categories.ids
-            ):
+            category_id = portal_input.parse_id(raw_category)
+            if category_id not in categories.ids:
                 errors.append(
                     request.env._("Category: choose one of the listed categories.")
                 )
             else:
-                category = categories.browse(int(raw_category))
+                category = categories.browse(category_id)
         files = [f for f in files if f and f.filename]
         attachments = []
         if len(files) > ATTACHMENT_MAX_COUNT:
@@ -489,20 +540,10 @@ class VipCustomerPortal(CustomerPortal):
                         )
                     )
                     continue
-                attachments.append((upload.filename[:200], content))
+                name = upload.filename.replace("\x00", "")[:200]
+                attachments.append((name, content))
         customer = self._vip_customer()
-        # sudo: counted over all the customer's portal users, in the database
-        recent = (
-            request.env["vip.complaint"]
-            .sudo()
-            .search_count(
-                [
-                    ("commercial_partner_id", "=", customer.id),
-                    ("channel", "=", "portal"),
-                    ("create_date", ">=", fields.Datetime.now() - timedelta(hours=1)),
-                ]
-            )
-        )
+        recent = self._vip_recent_count("vip.complaint", [("channel", "=", "portal")])
         limit = self._vip_rate_limit()
         if recent >= limit:
             errors.append(
@@ -607,6 +648,7 @@ class VipCustomerPortal(CustomerPortal):
     )
     def portal_my_vip_promises(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
+        page = portal_input.parse_page(page)
         # sudo: portal users have no rights on the ledger; the template shows only
         # the reference, type, description, deadline and state
         Promise = request.env["vip.promise"].sudo()
@@ -639,9 +681,10 @@ class VipCustomerPortal(CustomerPortal):
     )
     def portal_my_vip_suggestions(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
+        page = portal_input.parse_page(page)
         values.update(self._vip_notice(kw.get("notice")))
         # sudo: portal users have no rights on suggestions; the domain keeps the
-        # customer's own, supported and meeting suggestions
+        # customer's own and supported suggestions
         Suggestion = request.env["vip.suggestion"].sudo()
         domain = self._vip_suggestion_domain()
         pager = portal_pager(
@@ -671,13 +714,14 @@ class VipCustomerPortal(CustomerPortal):
         csrf=False,  # checked below, to answer a stale form with a message
     )
     def portal_my_vip_suggestion_support(self, suggestion_id, **post):
+        suggestion_id = self._vip_check_id(suggestion_id)
         customer = self._vip_customer()
-        # sudo: only within the suggestions this customer may see
+        # sudo: only within the suggestions this customer lists or may support
         suggestion = (
             request.env["vip.suggestion"]
             .sudo()
             .search(
-                Domain(self._vip_suggestion_domain())
+                (self._vip_suggestion_domain() | self._vip_supportable_domain())
                 & Domain("id", "=", suggestion_id),
                 limit=1,
             )
@@ -703,6 +747,47 @@ class VipCustomerPortal(CustomerPortal):
             )
             notice = "supported"
         return request.redirect(f"/my/vip/suggestions?notice={notice}")
+
+    def _vip_suggestion_errors(self, name, description, category):
+        """Translated errors of a suggestion sent through the portal, the
+        customer's hourly allowance included."""
+        errors = self._vip_text_errors(
+            request.env._("Title"),
+            name,
+            SUGGESTION_TITLE_MAX,
+            request.env._("Title: please name your idea in a few words."),
+        )
+        errors += self._vip_text_errors(
+            request.env._("Description"), description, DESCRIPTION_MAX
+        )
+        categories = dict(
+            request.env["vip.suggestion"]
+            ._fields["category"]
+            ._description_selection(request.env)
+        )
+        if (portal_input.text(category) or "other") not in categories:
+            errors.append(
+                request.env._(
+                    "Category: choose one of %(choices)s.",
+                    choices=", ".join(categories.values()),
+                )
+            )
+        recent = self._vip_recent_count(
+            "vip.suggestion", [("create_uid.share", "=", True)]
+        )
+        limit = self._vip_rate_limit(
+            SUGGESTION_RATE_LIMIT_PARAM, SUGGESTION_RATE_LIMIT_DEFAULT
+        )
+        if recent >= limit:
+            errors.append(
+                request.env._(
+                    "You have sent %(count)s suggestions in the last hour, the most "
+                    "we accept through the portal: thank you, please send the next "
+                    "ones a little later.",
+                    count=recent,
+                )
+            )
+        return errors
 
     def _vip_suggestion_form_values(self, form=None, errors=None):
         values = self._prepare_portal_layout_values()
@@ -745,35 +830,10 @@ class VipCustomerPortal(CustomerPortal):
         errors = []
         if not self._vip_csrf_ok(post):
             errors.append(self._vip_notice("csrf")["notice"])
-        name = form["name"].strip()
-        description = form["description"].strip()
-        categories = dict(
-            request.env["vip.suggestion"]
-            ._fields["category"]
-            ._description_selection(request.env)
-        )
-        if not name:
-            errors.append(request.env._("Title: please name your idea in a few words."))
-        elif len(name) > SUGGESTION_TITLE_MAX:
-            errors.append(
-                request.env._(
-                    "Title: at most %(max)s characters.", max=SUGGESTION_TITLE_MAX
-                )
-            )
-        if len(description) > DESCRIPTION_MAX:
-            errors.append(
-                request.env._(
-                    "Description: at most %(max)s characters.", max=DESCRIPTION_MAX
-                )
-            )
-        category = form["category"] or "other"
-        if category not in categories:
-            errors.append(
-                request.env._(
-                    "Category: choose one of %(choices)s.",
-                    choices=", ".join(categories.values()),
-                )
-            )
+        name = portal_input.text(form["name"])
+        description = portal_input.text(form["description"])
+        errors += self._vip_suggestion_errors(name, description, form["category"])
+        category = portal_input.text(form["category"]) or "other"
         customer = self._vip_customer()
         if not errors:
             # sudo: portal users have no rights on suggestions; owner: the
@@ -816,6 +876,7 @@ class VipCustomerPortal(CustomerPortal):
     )
     def portal_my_vip_meetings(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
+        page = portal_input.parse_page(page)
         values.update(self._vip_notice(kw.get("notice")))
         # sudo: portal users have no rights on meetings; the customer's invitations
         Attendee = request.env["vip.meeting.attendee"].sudo()
@@ -863,6 +924,7 @@ class VipCustomerPortal(CustomerPortal):
         csrf=False,  # checked below, to answer a stale form with a message
     )
     def portal_my_vip_meeting_answer(self, attendee_id, answer, **post):
+        attendee_id = self._vip_check_id(attendee_id)
         if answer not in ("accept", "decline"):
             raise NotFound()
         # sudo: within the customer's own invitations

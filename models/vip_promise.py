@@ -506,10 +506,13 @@ class VipPromise(models.Model):
             "target": "current",
         }
 
-    def action_open_wizard(self):
-        """Button: open the wizard of the step named in the context
-        (``vip_promise_step``: approve, refuse, kept, broken, cancel)."""
-        return self._wizard_action(self.env.context.get("vip_promise_step", "approve"))
+    def action_open_approve_wizard(self):
+        """Button: the approval wizard (a note for the promiser)."""
+        return self._wizard_action("approve")
+
+    def action_open_kept_wizard(self):
+        """Button: the wizard recording when and how the promise was kept."""
+        return self._wizard_action("kept")
 
     # ------------------------------------------------------------------
     # Helpers

@@ -286,8 +286,12 @@ class VipSuggestion(models.Model):
 
     def action_merge_into(self, target):
         """Merge duplicates ``self`` into ``target``: their customers and
-        supporters become supporters of the target; the duplicates are archived."""
-        target.ensure_one()
+        supporters become supporters of the target; the duplicates are archived.
+        ``target`` is a record or its id (RPC clients send ids)."""
+        if not isinstance(target, models.BaseModel):
+            target = self.browse(target).exists()
+        if len(target) != 1:
+            raise UserError(self.env._("Choose the one suggestion to merge into."))
         if target in self:
             raise UserError(self.env._("A suggestion cannot be merged into itself."))
         if not target.active or target.merged_into_id:
@@ -324,6 +328,18 @@ class VipSuggestion(models.Model):
         )
         return True
 
+    def action_open_accept_wizard(self):
+        """Button: the decision wizard, set to accept."""
+        return self._decision_wizard_action("accepted")
+
+    def action_open_implement_wizard(self):
+        """Button: the decision wizard, set to implemented."""
+        return self._decision_wizard_action("implemented")
+
+    def action_open_reject_wizard(self):
+        """Button: the decision wizard, set to reject."""
+        return self._decision_wizard_action("rejected")
+
     def action_open_merge(self):
         return {
             "type": "ir.actions.act_window",
@@ -340,8 +356,6 @@ class VipSuggestion(models.Model):
 
     def _decide(self, state, note, allowed):
         labels = dict(self._fields["state"]._description_selection(self.env))
-        if note is None and self.env.context.get("vip_decision_wizard"):
-            return self._decision_wizard_action(state)
         actions = {
             "accepted": self.env._("accept"),
             "implemented": self.env._("mark as implemented"),

@@ -12,6 +12,7 @@ from . import test_suggestion
 from . import test_complaint
 from . import test_complaint_ui
 from . import test_integrity
+from . import test_rpc_context_keys
 from . import test_holiday_calendar
 from . import test_complaint_answers
 from . import test_complaint_sla_clock
@@ -26,3 +27,5 @@ from . import test_survey_campaign
 from . import test_health
 from . import test_export
 from . import test_trust_ledger
+from . import test_trust_portal
+from . import test_portal_fields

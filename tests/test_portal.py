@@ -558,9 +558,10 @@ class TestVipPortal(HttpCase):
         page = self._get("/my/vip/suggestions").text
         self.assertIn("Bilingual invoices", page)
         self.assertIn("From next month.", page)
-        self.assertIn("Shared pallets", page)
+        # another customer's idea at the same meeting is its own (issue 21)
+        self.assertNotIn("Shared pallets", page)
         self.assertNotIn("Private Delta idea", page)
-        csrf = CSRF_RE.search(page).group(1)
+        csrf = self._csrf("/my/vip/complaints/new")
         response = self._post(
             f"/my/vip/suggestions/{shared.id}/support",
             {"csrf_token": csrf},
@@ -568,6 +569,10 @@ class TestVipPortal(HttpCase):
         )
         self.assertIn("notice=supported", response.headers["Location"])
         self.assertEqual(shared.supporter_ids, self.customer_c)
+        # supported, it is the customer's too: listed, with "You support it"
+        page = self._get("/my/vip/suggestions").text
+        self.assertIn("Shared pallets", page)
+        self.assertIn("You support it", page)
         # own suggestion: no "Me too"; another customer's private one: 404
         response = self._post(
             f"/my/vip/suggestions/{own.id}/support", {"csrf_token": csrf}, status=303

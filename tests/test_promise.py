@@ -414,7 +414,7 @@ class TestPromiseFlow(VipPromiseCommon):
 @tagged("post_install", "-at_install", "vip_promise")
 class TestPromiseWizard(VipPromiseCommon):
     def _wizard(self, promise, step, user=None, **vals):
-        action = promise.with_context(vip_promise_step=step).action_open_wizard()
+        action = promise._wizard_action(step)
         model = self.env["vip.promise.wizard"].with_user(user or self.user_vip)
         return model.with_context(**action["context"]).create(vals)
 

@@ -62,8 +62,7 @@ class TestSuggestionFlow(VipSuggestionCommon):
         self.assertEqual(self.suggestion.state, "new")
 
     def test_button_without_note_opens_wizard(self):
-        button = self.suggestion.with_context(vip_decision_wizard=True)
-        action = button.action_reject()
+        action = self.suggestion.action_open_reject_wizard()
         self.assertEqual(action["res_model"], "vip.suggestion.decision.wizard")
         self.assertEqual(self.suggestion.state, "new")
         wizard = (

@@ -40,9 +40,7 @@ class VipSuggestionDecisionWizard(models.TransientModel):
             "implemented": "action_implement",
             "rejected": "action_reject",
         }[self.decision]
-        suggestions = self.suggestion_ids.with_context(
-            clean_context(self.env.context), vip_decision_wizard=False
-        )
+        suggestions = self.suggestion_ids.with_context(clean_context(self.env.context))
         getattr(suggestions, method)(note=self.note)
         if self.send_reply:
             suggestions.action_send_reply()
