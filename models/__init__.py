@@ -11,6 +11,7 @@ from . import res_partner_complaint
 from . import res_partner_visit
 from . import res_partner_meeting
 from . import vip_promise
+from . import vip_promise_people
 from . import vip_visit
 from . import mail_activity
 from . import vip_meeting
@@ -37,13 +38,16 @@ from . import res_partner_claim
 from . import res_partner_survey
 from . import vip_survey_campaign
 from . import vip_survey_participant
+from . import survey_question
 from . import survey_user_input
+from . import survey_user_input_line
 from . import res_company_health
 from . import res_config_settings_health
 from . import res_partner_health
 from . import vip_health_history
 from . import account_move
 from . import vip_monthly_digest
+from . import res_partner_commercial
 from . import portal_internal_fields
 from . import mail_message
 from . import mail_thread_portal

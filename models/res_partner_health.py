@@ -461,9 +461,10 @@ class ResPartner(models.Model):
             for row in result:
                 answered = row.pop("vip_last_nps_date", True)
                 nps = row.pop("vip_last_nps")
-                row["nps"] = (
-                    nps if answered and nps is not None and nps is not False else None
-                )
+                # an answer outside the 0-10 scale (stored before the survey
+                # refused them) is no answer
+                known = answered and isinstance(nps, int) and 0 <= nps <= 10
+                row["nps"] = nps if known else None
         return result
 
     @api.model

@@ -26,7 +26,7 @@ class ResPartner(models.Model):
 
     def _compute_vip_last_nps_category(self):
         for partner in self:
-            if not partner.vip_last_nps_date:
+            if not partner.vip_last_nps_date or not 0 <= partner.vip_last_nps <= 10:
                 partner.vip_last_nps_category = False
             elif partner.vip_last_nps >= 9:
                 partner.vip_last_nps_category = "promoter"

@@ -2,9 +2,10 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
+from odoo.tools.misc import format_date
 
 # Once a promise is submitted these fields are part of the ledger: a correction is a
 # cancellation plus a new entry (action_supersede).
@@ -16,6 +17,7 @@ FROZEN_FIELDS = (
     "deadline",
     "promise_type",
     "company_id",
+    "user_id",
 )
 OPEN_STATES = ("to_approve", "open")
 CRON_BATCH_SIZE = 500
@@ -386,6 +388,8 @@ class VipPromise(models.Model):
                     "limit_applied": limit,
                     "needs_approval": needs_approval,
                     "submitted_on": fields.Datetime.now(),
+                    "submitted_by_id": self.env.uid,
+                    "ledger_user_ids": [Command.link(self.env.uid)],
                 }
             )
             if needs_approval:
@@ -425,6 +429,7 @@ class VipPromise(models.Model):
                 "needs_approval": False,
                 "limit_applied": 0.0,
                 "submitted_on": False,
+                "submitted_by_id": False,
             }
         )
         self.activity_unlink([ACTIVITY_APPROVAL])
@@ -432,10 +437,11 @@ class VipPromise(models.Model):
         return True
 
     def action_mark_kept(self, done_date=None, note=None):
-        today = fields.Date.context_today(self)
+        today = self._vip_user_today()
         done_date = fields.Date.to_date(done_date) or today
         for promise in self:
             promise._vip_check_state(("open",), self.env._("mark kept"))
+            promise._vip_check_done_date(done_date, today)
         self._vip_workflow_write(
             {"state": "kept", "done_date": done_date, "outcome_note": note}
         )
@@ -521,15 +527,40 @@ class VipPromise(models.Model):
             )
         if refuse or self.env.uid == SUPERUSER_ID:
             return
-        own = self.filtered(lambda p: self.env.user in (p.user_id | p.create_uid))
+        own = self.filtered(lambda p: self.env.user in p._vip_ledger_people())
         if own:
             raise AccessError(
                 self.env._(
-                    "%(promise)s: you made this promise, so another manager must "
-                    "approve it.",
+                    "%(promise)s: you are or were its promiser, or you created or "
+                    "submitted it, so another manager must approve it.",
                     promise=own[0].name,
                 )
             )
+
+    def _vip_user_today(self, moment=None):
+        """The day of ``moment`` (default: now, the server's clock) in the user's
+        own time zone, not in a ``tz`` the caller put in the context."""
+        env = self.with_context(tz=self.env.user.tz or "UTC")
+        return fields.Date.context_today(env, moment)
+
+    def _vip_check_done_date(self, done_date, today):
+        """A promise is kept between its submission and today, never before it was
+        made nor in the future: the day decides ``kept_on_time``."""
+        self.ensure_one()
+        submitted = self._vip_user_today(self.submitted_on or fields.Datetime.now())
+        if submitted <= done_date <= today:
+            return
+        raise ValidationError(
+            self.env._(
+                "%(promise)s: the “%(field)s” date %(date)s must lie between the "
+                "submission of the promise (%(submitted)s) and today (%(today)s).",
+                promise=self.name,
+                field=self._fields["done_date"]._description_string(self.env),
+                date=format_date(self.env, done_date),
+                submitted=format_date(self.env, submitted),
+                today=format_date(self.env, today),
+            )
+        )
 
     def _wizard_action(self, step):
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -575,7 +606,7 @@ class VipPromise(models.Model):
                 (
                     user
                     for user in candidates
-                    if user != promise.user_id
+                    if user not in promise._vip_ledger_people()
                     and promise.company_id in user.company_ids
                 ),
                 managers.browse(),

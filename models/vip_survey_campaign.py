@@ -189,17 +189,25 @@ class VipSurveyCampaign(models.Model):
         counts = defaultdict(lambda: defaultdict(int))
         thanked = defaultdict(int)
         satisfied = defaultdict(int)
-        for campaign, state, category, csat_ok, count in self.env[
+        csat_respondents = defaultdict(int)
+        for campaign, state, category, csat_ok, csat_score, count in self.env[
             "vip.survey.participant"
         ]._read_group(
             [("campaign_id", "in", self.ids)],
-            ["campaign_id", "state", "category", "csat_satisfied"],
+            ["campaign_id", "state", "category", "csat_satisfied", "csat_score"],
             ["__count"],
         ):
             counts[campaign][state] += count
-            if category:
+            if category:  # none for an answer outside the scale
                 counts[campaign][category] += count
-            if csat_ok:
+                counts[campaign]["nps_respondents"] += count
+            # an answer outside the scale counts for nothing; 0 is unanswered
+            if state != "answered" or not (
+                csat_score == 0 or campaign._vip_csat_in_scale(csat_score)
+            ):
+                continue
+            csat_respondents[campaign] += count
+            if csat_ok and csat_score:
                 satisfied[campaign] += count
         for campaign, count in self.env["vip.survey.participant"]._read_group(
             [("campaign_id", "in", self.ids), ("thanked_on", "!=", False)],
@@ -223,9 +231,11 @@ class VipSurveyCampaign(models.Model):
             campaign.detractor_count = figures["detractor"]
             campaign.response_rate = self._vip_percent(answered, invited)
             campaign.nps = self._vip_nps(
-                figures["promoter"], figures["detractor"], answered
+                figures["promoter"], figures["detractor"], figures["nps_respondents"]
             )
-            campaign.csat = self._vip_percent(satisfied[campaign], answered)
+            campaign.csat = self._vip_percent(
+                satisfied[campaign], csat_respondents[campaign]
+            )
             campaign.loop_closure_rate = self._vip_percent(thanked[campaign], answered)
 
     @api.depends("date_start", "company_id")
@@ -437,6 +447,18 @@ class VipSurveyCampaign(models.Model):
     # ------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------
+
+    def _vip_nps_in_scale(self, score):
+        """Whether ``score`` lies on the scale of the recommendation question
+        (0-10 when the campaign has none)."""
+        question = self.nps_question_id
+        low, high = (question.scale_min, question.scale_max) if question else (0, 10)
+        return low <= score <= high
+
+    def _vip_csat_in_scale(self, score):
+        """Whether ``score`` lies on the scale of the satisfaction question."""
+        question = self.csat_question_id
+        return bool(question) and question.scale_min <= score <= question.scale_max
 
     @api.model
     def _vip_percent(self, part, whole):

@@ -145,10 +145,28 @@ class VipSurveyParticipant(models.Model):
         "A customer takes part in a campaign once: one participant per customer.",
     )
 
-    @api.depends("state", "nps_score", "csat_satisfied")
+    @api.depends(
+        "state",
+        "nps_score",
+        "csat_score",
+        "csat_satisfied",
+        "campaign_id.nps_question_id",
+        "campaign_id.csat_question_id",
+    )
     def _compute_category(self):
         for participant in self:
-            if participant.state != "answered":
+            campaign = participant.campaign_id
+            participant.csat_points = (
+                100.0
+                if participant.csat_satisfied
+                and campaign._vip_csat_in_scale(participant.csat_score)
+                else 0.0
+            )
+            # an answer outside the scale (stored before the survey refused them)
+            # counts for nothing
+            if participant.state != "answered" or not campaign._vip_nps_in_scale(
+                participant.nps_score
+            ):
                 participant.category = False
                 participant.nps_points = participant.csat_points = 0.0
                 continue
@@ -160,7 +178,6 @@ class VipSurveyParticipant(models.Model):
             else:
                 participant.category, points = "passive", 0.0
             participant.nps_points = points
-            participant.csat_points = 100.0 if participant.csat_satisfied else 0.0
 
     @api.depends(
         "campaign_id.suggestion_ids.state",
@@ -246,8 +263,15 @@ class VipSurveyParticipant(models.Model):
             return participants
         for participant in participants:
             campaign = participant.campaign_id
+            # answers outside their question's scale are no answers
             lines = participant.user_input_id.user_input_line_ids.filtered(
-                lambda line: not line.skipped and line.answer_type == "scale"
+                lambda line: (
+                    not line.skipped
+                    and line.answer_type == "scale"
+                    and line.question_id.scale_min
+                    <= line.value_scale
+                    <= line.question_id.scale_max
+                )
             )
             nps_line = lines.filtered(
                 lambda line, q=campaign.nps_question_id: line.question_id == q
@@ -275,7 +299,11 @@ class VipSurveyParticipant(models.Model):
     def _vip_update_partner_nps(self):
         """The customer's last NPS: the score of its latest answer."""
         latest = {}
-        for participant in self.filtered(lambda p: p.state == "answered"):
+        for participant in self.filtered(
+            lambda p: (
+                p.state == "answered" and p.campaign_id._vip_nps_in_scale(p.nps_score)
+            )
+        ):
             partner = participant.partner_id
             if partner not in latest or participant.answered_on > (
                 latest[partner].answered_on

@@ -26,5 +26,6 @@ from . import test_promise_numbers
 from . import test_survey_campaign
 from . import test_health
 from . import test_export
+from . import test_trust_ledger
 from . import test_trust_portal
 from . import test_portal_fields

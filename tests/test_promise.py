@@ -265,7 +265,11 @@ class TestPromiseFlow(VipPromiseCommon):
 
     def test_mark_kept_late_with_explicit_date(self):
         promise = self._submitted(deadline=TODAY + timedelta(days=2))
-        promise.action_mark_kept(done_date=fields.Date.to_string(TODAY + timedelta(3)))
+        # recorded two days after it was kept: a day between submission and today
+        with freeze_time(TODAY + timedelta(days=5)):
+            promise.action_mark_kept(
+                done_date=fields.Date.to_string(TODAY + timedelta(3))
+            )
         self.assertEqual(promise.done_date, TODAY + timedelta(days=3))
         self.assertTrue(promise.kept_late)
         self.assertFalse(promise.kept_on_time)
@@ -339,15 +343,17 @@ class TestPromiseFlow(VipPromiseCommon):
             "description": "Something else",
             "deadline": TODAY + timedelta(days=20),
             "promise_type": "gift",
+            # the promiser too, since issue 21 (frozen people)
+            "user_id": self.user_vip_2.id,
         }
         for fname, value in changes.items():
             label = promise._fields[fname]._description_string(self.env)
             with self.assertRaisesRegex(UserError, label):
                 promise.with_user(self.user_vip).write({fname: value})
-        # rewriting the same value, and reassigning, are allowed
+        # rewriting the same value, and changing the contact, are allowed
         promise.write({"value": 1000.0, "deadline": promise.deadline})
-        promise.write({"user_id": self.user_vip_2.id, "contact_id": self.contact.id})
-        self.assertEqual(promise.user_id, self.user_vip_2)
+        promise.write({"user_id": self.user_vip.id, "contact_id": self.contact.id})
+        self.assertEqual(promise.contact_id, self.contact)
         draft = self._promise()
         draft.write(changes)
         self.assertEqual(draft.value, 10.0)
@@ -430,7 +436,9 @@ class TestPromiseWizard(VipPromiseCommon):
         self.assertEqual(promise.state, "draft")
 
     def test_wizard_kept_with_date(self):
-        promise = self._submitted(deadline=TODAY)
+        # submitted three days ago, kept the day before its deadline
+        with freeze_time(TODAY - timedelta(days=3)):
+            promise = self._submitted(deadline=TODAY)
         wizard = self._wizard(
             promise, "kept", done_date=TODAY - timedelta(days=1), note="Early"
         )

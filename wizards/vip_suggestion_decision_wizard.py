@@ -40,7 +40,10 @@ class VipSuggestionDecisionWizard(models.TransientModel):
             "implemented": "action_implement",
             "rejected": "action_reject",
         }[self.decision]
-        suggestions = self.suggestion_ids.with_context(clean_context(self.env.context))
+        # the wizard's default_* keys must not reach the suggestions' records
+        suggestions = self.suggestion_ids.with_env(
+            self.env(context=clean_context(self.env.context))
+        )
         getattr(suggestions, method)(note=self.note)
         if self.send_reply:
             suggestions.action_send_reply()
