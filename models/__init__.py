@@ -21,6 +21,7 @@ from . import calendar_event
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
+from . import vip_sla_milestone
 from . import vip_complaint_sla
 from . import vip_holiday_year
 from . import resource_calendar_workday

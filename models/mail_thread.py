@@ -1,13 +1,18 @@
 import logging
+from datetime import timedelta
 
-from odoo import api, models
-from odoo.tools import email_normalize
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize, format_datetime
 
 _logger = logging.getLogger(__name__)
 
 # Precedence values of mailing lists and automatic answers (RFC 3834, common usage)
 AUTOMATIC_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
 AUTOMATIC_SENDERS = {"mailer-daemon", "postmaster"}
+MODULE = "partner_vip_care"
+# a message "dated now" by a client may differ from the server's clock this much
+POST_DATE_TOLERANCE = timedelta(seconds=30)
 
 
 class MailThread(models.AbstractModel):
@@ -44,3 +49,26 @@ class MailThread(models.AbstractModel):
             or precedence in AUTOMATIC_PRECEDENCE
             or sender.split("@")[0] in AUTOMATIC_SENDERS
         )
+
+    def _message_create(self, values_list):
+        """Messages on the module's documents are dated by the server: only the
+        superuser (the mail gateway, data imports) gives another moment."""
+        if self._original_module == MODULE and not self.env.is_superuser():
+            for values in values_list:
+                if values.get("date"):
+                    self._vip_check_message_date(values["date"])
+        return super()._message_create(values_list)
+
+    @api.model
+    def _vip_check_message_date(self, date):
+        moment = fields.Datetime.to_datetime(date)
+        if abs(moment - fields.Datetime.now()) > POST_DATE_TOLERANCE:
+            raise UserError(
+                self.env._(
+                    "Date: a message on %(model)s is dated by the server when it "
+                    "is posted; it cannot be backdated or dated in the future "
+                    "(%(date)s).",
+                    model=self._description,
+                    date=format_datetime(self.env, moment),
+                )
+            )

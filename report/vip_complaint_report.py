@@ -3,6 +3,36 @@ from odoo import fields, models, tools
 from ..models.vip_complaint import SLA_STATES
 from ..models.vip_sla_policy import SEVERITIES
 
+# Per complaint ``c``, from its SLA history (the rows no correction replaced):
+# whether each clock was breached (a row with ``breached_on``, whatever came
+# after) and whether all its cycles are decided. Figures are per complaint and
+# clock: a reopened complaint counts once, with the worst of its cycles.
+SLA_OUTCOME_JOIN = """
+    LEFT JOIN LATERAL (
+        SELECT bool_or(m.breached_on IS NOT NULL) AS breached,
+               bool_or(m.breached_on IS NOT NULL)
+                   FILTER (WHERE m.clock = 'response') AS response_breached,
+               bool_and(m.state IN ('met', 'met_late', 'breached'))
+                   FILTER (WHERE m.clock = 'response') AS response_decided,
+               bool_or(m.breached_on IS NOT NULL)
+                   FILTER (WHERE m.clock = 'resolution') AS resolution_breached,
+               bool_and(m.state IN ('met', 'met_late', 'breached'))
+                   FILTER (WHERE m.clock = 'resolution') AS resolution_decided
+          FROM vip_sla_milestone m
+         WHERE m.complaint_id = c.id
+           AND NOT EXISTS (SELECT 1 FROM vip_sla_milestone x
+                            WHERE x.correction_of_id = m.id)
+    ) AS sla ON TRUE
+"""
+
+
+def sla_compliance(kind):
+    """100 for a clock met in every cycle, 0 once breached, empty while open."""
+    return (
+        f"CASE WHEN sla.{kind}_breached THEN 0.0 "
+        f"WHEN sla.{kind}_decided THEN 100.0 END"
+    )
+
 
 class VipComplaintReport(models.Model):
     """Complaint compliance figures: one row per complaint, with the SLA results as
@@ -59,6 +89,12 @@ class VipComplaintReport(models.Model):
         "Customer Rating", readonly=True, aggregator="avg", help="Out of 5."
     )
     escalation_level = fields.Integer(readonly=True, aggregator="max")
+    breached_count = fields.Integer(
+        "Breached Complaints",
+        readonly=True,
+        help="Complaints with a breach recorded in their SLA history (response or "
+        "resolution, any cycle), even if answered or resolved afterwards.",
+    )
     complaint_count = fields.Integer("Complaints", readonly=True)
 
     def init(self):
@@ -79,18 +115,16 @@ class VipComplaintReport(models.Model):
                        c.state AS state,
                        c.response_sla_state AS response_sla_state,
                        c.resolution_sla_state AS resolution_sla_state,
-                       CASE WHEN c.response_sla_state = 'met' THEN 100.0
-                            WHEN c.response_sla_state IN ('met_late', 'breached')
-                            THEN 0.0 END AS response_compliance,
-                       CASE WHEN c.resolution_sla_state = 'met' THEN 100.0
-                            WHEN c.resolution_sla_state IN ('met_late', 'breached')
-                            THEN 0.0 END AS resolution_compliance,
+                       {sla_compliance("response")} AS response_compliance,
+                       {sla_compliance("resolution")} AS resolution_compliance,
                        EXTRACT(EPOCH FROM c.responded_on - c.received_on) / 3600.0
                            AS response_delay,
                        NULLIF(c.rating_last_value, 0) AS rating,
                        c.escalation_level AS escalation_level,
+                       CASE WHEN sla.breached THEN 1 ELSE 0 END AS breached_count,
                        1 AS complaint_count
                   FROM vip_complaint c
+                  {SLA_OUTCOME_JOIN}
                  WHERE c.state != 'cancelled'
             )
             """

@@ -1,5 +1,7 @@
 from odoo import fields, models, tools
 
+from .vip_complaint_report import SLA_OUTCOME_JOIN, sla_compliance
+
 
 class VipReviewReport(models.Model):
     """Monthly VIP review: the workbook's Summary figures as one row per event (a
@@ -85,15 +87,12 @@ class VipReviewReport(models.Model):
                            c.company_id,
                            company.currency_id, c.tier_id, c.commercial_partner_id,
                            c.user_id, 0, NULL, 0, 0, 1,
-                           CASE WHEN c.response_sla_state = 'met' THEN 100.0
-                                WHEN c.response_sla_state IN ('met_late', 'breached')
-                                THEN 0.0 END,
-                           CASE WHEN c.resolution_sla_state = 'met' THEN 100.0
-                                WHEN c.resolution_sla_state IN ('met_late', 'breached')
-                                THEN 0.0 END,
+                           {sla_compliance("response")},
+                           {sla_compliance("resolution")},
                            0, NULL, 0, 0, 0
                       FROM vip_complaint c
                       JOIN res_company company ON company.id = c.company_id
+                      {SLA_OUTCOME_JOIN}
                      WHERE c.state != 'cancelled'
                     UNION ALL
                     SELECT s.id * 10 + 3, 'suggestion', s.decided_on::date,
