@@ -185,7 +185,9 @@ class VipComplaint(models.Model):
                 # sudo: the clock's own row
                 current.sudo().write({"deadline": deadline})
                 continue
-            cycles = complaint.sla_milestone_ids.filtered(lambda m, k=kind: m.clock == k)
+            cycles = complaint.sla_milestone_ids.filtered(
+                lambda m, k=kind: m.clock == k
+            )
             vals_list.append(
                 {
                     "complaint_id": complaint.id,

@@ -83,11 +83,13 @@ class VipSlaMilestone(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su:
+            self.browse().check_access("create")  # nobody has the right
             self._vip_refuse()
         return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")  # nobody has the right: the access error
             self._vip_refuse()
         if vals.keys() - MOVABLE_FIELDS:
             self._vip_refuse()

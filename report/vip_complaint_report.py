@@ -26,11 +26,22 @@ SLA_OUTCOME_JOIN = """
 """
 
 
+# what the figures read, flushed before the view is searched
+SLA_DEPENDS = {
+    "vip.sla.milestone": [
+        "complaint_id",
+        "clock",
+        "state",
+        "breached_on",
+        "correction_of_id",
+    ],
+}
+
+
 def sla_compliance(kind):
     """100 for a clock met in every cycle, 0 once breached, empty while open."""
     return (
-        f"CASE WHEN sla.{kind}_breached THEN 0.0 "
-        f"WHEN sla.{kind}_decided THEN 100.0 END"
+        f"CASE WHEN sla.{kind}_breached THEN 0.0 WHEN sla.{kind}_decided THEN 100.0 END"
     )
 
 
@@ -44,6 +55,25 @@ class VipComplaintReport(models.Model):
     _auto = False
     _order = "received_on desc"
     _rec_name = "name"
+    _depends = {
+        **SLA_DEPENDS,
+        "vip.complaint": [
+            "name",
+            "commercial_partner_id",
+            "tier_id",
+            "category_id",
+            "severity",
+            "user_id",
+            "company_id",
+            "received_on",
+            "state",
+            "response_sla_state",
+            "resolution_sla_state",
+            "responded_on",
+            "rating_last_value",
+            "escalation_level",
+        ],
+    }
 
     complaint_id = fields.Many2one("vip.complaint", readonly=True)
     name = fields.Char("Reference", readonly=True)

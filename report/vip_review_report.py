@@ -1,6 +1,6 @@
 from odoo import fields, models, tools
 
-from .vip_complaint_report import SLA_OUTCOME_JOIN, sla_compliance
+from .vip_complaint_report import SLA_DEPENDS, SLA_OUTCOME_JOIN, sla_compliance
 
 
 class VipReviewReport(models.Model):
@@ -15,6 +15,7 @@ class VipReviewReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "kind"
+    _depends = SLA_DEPENDS
 
     kind = fields.Selection(
         [

@@ -25,3 +25,5 @@ from . import test_promise_numbers
 from . import test_survey_campaign
 from . import test_health
 from . import test_export
+from . import test_sla_milestones
+from . import test_trust_sla

@@ -131,9 +131,9 @@ class VipComplaintSlaCorrection(models.TransientModel):
                     "%(name)s has no %(clock)s SLA recorded: there is nothing to "
                     "correct.",
                     name=complaint.name,
-                    clock=dict(
-                        rows._fields["clock"]._description_selection(self.env)
-                    )[clock],
+                    clock=dict(rows._fields["clock"]._description_selection(self.env))[
+                        clock
+                    ],
                 )
             )
         now = fields.Datetime.now()
