@@ -10,7 +10,6 @@ _logger = logging.getLogger(__name__)
 # Precedence values of mailing lists and automatic answers (RFC 3834, common usage)
 AUTOMATIC_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
 AUTOMATIC_SENDERS = {"mailer-daemon", "postmaster"}
-MODULE = "partner_vip_care"
 # a message "dated now" by a client may differ from the server's clock this much
 POST_DATE_TOLERANCE = timedelta(seconds=30)
 
@@ -50,25 +49,22 @@ class MailThread(models.AbstractModel):
             or sender.split("@")[0] in AUTOMATIC_SENDERS
         )
 
-    def _message_create(self, values_list):
-        """Messages on the module's documents are dated by the server: only the
-        superuser (the mail gateway, data imports) gives another moment."""
-        if self._original_module == MODULE and not self.env.is_superuser():
-            for values in values_list:
-                if values.get("date"):
-                    self._vip_check_message_date(values["date"])
-        return super()._message_create(values_list)
-
     @api.model
     def _vip_check_message_date(self, date):
-        moment = fields.Datetime.to_datetime(date)
-        if abs(moment - fields.Datetime.now()) > POST_DATE_TOLERANCE:
+        """Messages on the module's documents are dated by the server: a moment
+        given by anyone but the superuser (the mail gateway, data imports) must be
+        the present (see ``mail.message``'s create and write)."""
+        try:
+            moment = fields.Datetime.to_datetime(date)
+        except (TypeError, ValueError):
+            moment = None
+        if not moment or abs(moment - fields.Datetime.now()) > POST_DATE_TOLERANCE:
             raise UserError(
                 self.env._(
                     "Date: a message on %(model)s is dated by the server when it "
                     "is posted; it cannot be backdated or dated in the future "
                     "(%(date)s).",
                     model=self._description,
-                    date=format_datetime(self.env, moment),
+                    date=format_datetime(self.env, moment) if moment else date,
                 )
             )
