@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from ..models.vip_complaint import SLA_STATES
 from ..models.vip_sla_policy import SEVERITIES
@@ -7,7 +8,7 @@ from ..models.vip_sla_policy import SEVERITIES
 # whether each clock was breached (a row with ``breached_on``, whatever came
 # after) and whether all its cycles are decided. Figures are per complaint and
 # clock: a reopened complaint counts once, with the worst of its cycles.
-SLA_OUTCOME_JOIN = """
+SLA_OUTCOME_JOIN = SQL("""
     LEFT JOIN LATERAL (
         SELECT bool_or(m.breached_on IS NOT NULL) AS breached,
                bool_or(m.breached_on IS NOT NULL)
@@ -23,7 +24,7 @@ SLA_OUTCOME_JOIN = """
            AND NOT EXISTS (SELECT 1 FROM vip_sla_milestone x
                             WHERE x.correction_of_id = m.id)
     ) AS sla ON TRUE
-"""
+""")
 
 
 # what the figures read, flushed before the view is searched
@@ -130,8 +131,9 @@ class VipComplaintReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
                 SELECT c.id AS id,
                        c.id AS complaint_id,
                        c.name AS name,
@@ -145,8 +147,8 @@ class VipComplaintReport(models.Model):
                        c.state AS state,
                        c.response_sla_state AS response_sla_state,
                        c.resolution_sla_state AS resolution_sla_state,
-                       {sla_compliance("response")} AS response_compliance,
-                       {sla_compliance("resolution")} AS resolution_compliance,
+                       %s AS response_compliance,
+                       %s AS resolution_compliance,
                        EXTRACT(EPOCH FROM c.responded_on - c.received_on) / 3600.0
                            AS response_delay,
                        NULLIF(c.rating_last_value, 0) AS rating,
@@ -154,8 +156,13 @@ class VipComplaintReport(models.Model):
                        CASE WHEN sla.breached THEN 1 ELSE 0 END AS breached_count,
                        1 AS complaint_count
                   FROM vip_complaint c
-                  {SLA_OUTCOME_JOIN}
+                  %s
                  WHERE c.state != 'cancelled'
             )
-            """
+            """,
+                SQL.identifier(self._table),
+                sla_compliance("response"),
+                sla_compliance("resolution"),
+                SLA_OUTCOME_JOIN,
+            )
         )

@@ -1,4 +1,5 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from .vip_complaint_report import SLA_DEPENDS, SLA_OUTCOME_JOIN, sla_compliance
 
@@ -57,8 +58,9 @@ class VipReviewReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
                 SELECT e.*
                   FROM (
                     SELECT p.id * 10 + 1 AS id, 'promise' AS kind,
@@ -88,12 +90,12 @@ class VipReviewReport(models.Model):
                            c.company_id,
                            company.currency_id, c.tier_id, c.commercial_partner_id,
                            c.user_id, 0, NULL, 0, 0, 1,
-                           {sla_compliance("response")},
-                           {sla_compliance("resolution")},
+                           %s,
+                           %s,
                            0, NULL, 0, 0, 0
                       FROM vip_complaint c
                       JOIN res_company company ON company.id = c.company_id
-                      {SLA_OUTCOME_JOIN}
+                      %s
                      WHERE c.state != 'cancelled'
                     UNION ALL
                     SELECT s.id * 10 + 3, 'suggestion', s.decided_on::date,
@@ -129,5 +131,10 @@ class VipReviewReport(models.Model):
                      WHERE t.tier_id IS NOT NULL
                   ) AS e
             )
-            """
+            """,
+                SQL.identifier(self._table),
+                sla_compliance("response"),
+                sla_compliance("resolution"),
+                SLA_OUTCOME_JOIN,
+            )
         )
