@@ -41,8 +41,10 @@ SLA_DEPENDS = {
 
 def sla_compliance(kind):
     """100 for a clock met in every cycle, 0 once breached, empty while open."""
-    return (
-        f"CASE WHEN sla.{kind}_breached THEN 0.0 WHEN sla.{kind}_decided THEN 100.0 END"
+    return SQL(
+        "CASE WHEN %s THEN 0.0 WHEN %s THEN 100.0 END",
+        SQL.identifier("sla", f"{kind}_breached"),
+        SQL.identifier("sla", f"{kind}_decided"),
     )
 
 

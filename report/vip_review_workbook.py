@@ -814,6 +814,16 @@ class VipReviewWorkbook:
         states = self._labels("vip.complaint", "state")
         sla = self._labels("vip.complaint", "response_sla_state")
         hours = self._business_hours(records)
+        # breaches in the SLA history: one per clock and cycle, corrections applied
+        breaches = dict(
+            self.env["vip.sla.milestone"]._read_group(
+                Domain("complaint_id", "in", records.ids)
+                & Domain("breached_on", "!=", False)
+                & Domain("correction_ids", "=", False),
+                ["complaint_id"],
+                ["__count"],
+            )
+        )
         columns = [
             (self.env._("Reference"), "text"),
             (self.env._("Subject"), "long"),
@@ -837,6 +847,7 @@ class VipReviewWorkbook:
             (self.env._("Hours to Resolve (business)"), "float"),
             (self.env._("Paused (business hours)"), "float"),
             (self.env._("Escalation Level"), "int"),
+            (self.env._("SLA Breaches"), "int"),
         ]
         local = self._local
 
@@ -866,6 +877,7 @@ class VipReviewWorkbook:
                     resolve,
                     complaint.paused_hours,
                     complaint.escalation_level,
+                    breaches.get(complaint, 0),
                 ]
 
         return columns, rows()
