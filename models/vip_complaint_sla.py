@@ -46,6 +46,7 @@ class VipComplaint(models.Model):
         "SLA History",
         readonly=True,
         copy=False,
+        groups="partner_vip_care.group_vip_user",
         help="Each cycle of the response and resolution clocks, as the SLA clock "
         "recorded it; corrections are added rows.",
     )
