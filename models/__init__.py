@@ -22,6 +22,7 @@ from . import calendar_event
 from . import vip_complaint_category
 from . import vip_sla_policy
 from . import vip_complaint
+from . import vip_sla_milestone
 from . import vip_complaint_sla
 from . import vip_holiday_year
 from . import resource_calendar_workday
@@ -31,6 +32,7 @@ from . import res_config_settings_holidays
 from . import mail_template
 from . import vip_complaint_answer
 from . import mail_thread
+from . import mail_message_date
 from . import res_partner_portal
 from . import vip_complaint_portal
 from . import vip_promise_sequence

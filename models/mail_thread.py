@@ -1,13 +1,17 @@
 import logging
+from datetime import timedelta
 
-from odoo import api, models
-from odoo.tools import email_normalize
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import email_normalize, format_datetime
 
 _logger = logging.getLogger(__name__)
 
 # Precedence values of mailing lists and automatic answers (RFC 3834, common usage)
 AUTOMATIC_PRECEDENCE = {"bulk", "junk", "auto_reply", "list"}
 AUTOMATIC_SENDERS = {"mailer-daemon", "postmaster"}
+# a message "dated now" by a client may differ from the server's clock this much
+POST_DATE_TOLERANCE = timedelta(seconds=30)
 
 
 class MailThread(models.AbstractModel):
@@ -44,3 +48,23 @@ class MailThread(models.AbstractModel):
             or precedence in AUTOMATIC_PRECEDENCE
             or sender.split("@")[0] in AUTOMATIC_SENDERS
         )
+
+    @api.model
+    def _vip_check_message_date(self, date):
+        """Messages on the module's documents are dated by the server: a moment
+        given by anyone but the superuser (the mail gateway, data imports) must be
+        the present (see ``mail.message``'s create and write)."""
+        try:
+            moment = fields.Datetime.to_datetime(date)
+        except (TypeError, ValueError):
+            moment = None
+        if not moment or abs(moment - fields.Datetime.now()) > POST_DATE_TOLERANCE:
+            raise UserError(
+                self.env._(
+                    "Date: a message on %(model)s is dated by the server when it "
+                    "is posted; it cannot be backdated or dated in the future "
+                    "(%(date)s).",
+                    model=self._description,
+                    date=format_datetime(self.env, moment) if moment else date,
+                )
+            )

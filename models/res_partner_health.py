@@ -517,21 +517,26 @@ class ResPartner(models.Model):
         last 90 days: one grouped query per model."""
         since = today - timedelta(days=VIP_HEALTH_LOOKBACK_DAYS)
         result = {}
-        # sudo: every complaint and promise counts, whoever asks
+        # sudo: every complaint and promise counts, whoever asks. A complaint
+        # counts once if its SLA history recorded a breach (response or
+        # resolution, any cycle, even answered late) in the window
         complaints = (
-            self.env["vip.complaint"]
+            self.env["vip.sla.milestone"]
             .sudo()
             ._read_group(
                 [
                     ("company_id", "=", company.id),
-                    ("received_on", ">=", since),
-                    "|",
-                    ("response_sla_state", "=", "breached"),
-                    ("resolution_sla_state", "=", "breached"),
+                    ("breached_on", ">=", fields.Datetime.to_datetime(since)),
+                    (
+                        "breached_on",
+                        "<",
+                        fields.Datetime.to_datetime(today + timedelta(days=1)),
+                    ),
+                    ("correction_ids", "=", False),
                     *self._vip_health_only("commercial_partner_id", partner_ids),
                 ],
                 ["commercial_partner_id"],
-                ["__count"],
+                ["complaint_id:count_distinct"],
             )
         )
         for partner, count in complaints:

@@ -170,6 +170,8 @@ class VipComplaint(models.Model):
     response_sla_state = fields.Selection(
         SLA_STATES,
         "Response SLA",
+        compute="_compute_sla_states",
+        store=True,
         readonly=True,
         index=True,
         copy=False,
@@ -178,6 +180,8 @@ class VipComplaint(models.Model):
     resolution_sla_state = fields.Selection(
         SLA_STATES,
         "Resolution SLA",
+        compute="_compute_sla_states",
+        store=True,
         readonly=True,
         index=True,
         copy=False,
@@ -446,10 +450,7 @@ class VipComplaint(models.Model):
         if resolution:
             vals["resolution"] = resolution
         self._vip_workflow_write(vals)
-        for sla_state in ("met", "met_late"):
-            self.filtered(
-                lambda c, s=sla_state: c._sla_result(c.resolution_deadline, now) == s
-            )._vip_workflow_write({"resolution_sla_state": sla_state})
+        self._sla_complete("resolution", now)
         self._send_rating_request()
         return True
 
@@ -511,6 +512,7 @@ class VipComplaint(models.Model):
                 "waiting_since": False,
             }
         )
+        self._sla_cancel()
         for complaint in self:
             complaint.message_post(
                 body=self.env._("Cancelled: %(reason)s", reason=reason or "-"),
@@ -569,6 +571,84 @@ class VipComplaint(models.Model):
         complaint._send_acknowledgement()
         return complaint
 
+    @api.private  # the mail gateway's entry, never an RPC client's
+    def message_update(self, msg_dict, update_vals=None):
+        """A mail in a complaint's thread. From an address known for the customer
+        (or from the staff) it joins the conversation; from anyone else it is
+        kept as an internal message, moves nothing, and the responsible is asked
+        to review it."""
+        sender = email_normalize(msg_dict.get("email_from") or "") or ""
+        for complaint in self:
+            if not complaint._vip_is_known_sender(sender):
+                msg_dict["is_internal"] = True
+                complaint._vip_review_unknown_sender(msg_dict)
+        return super().message_update(msg_dict, update_vals=update_vals)
+
+    def _vip_customer_emails(self):
+        """The normalized addresses known for the complaint's customer: its
+        e-mail, the customer company's and its contacts', archived ones too."""
+        self.ensure_one()
+        emails = {email_normalize(self.email_from or "")}
+        customer = self.commercial_partner_id
+        if customer:
+            # sudo: the addresses decide, whoever reads the thread
+            contacts = (
+                self.env["res.partner"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_fetch(
+                    [
+                        ("commercial_partner_id", "=", customer.id),
+                        ("email_normalized", "!=", False),
+                    ],
+                    ["email_normalized"],
+                )
+            )
+            emails.update(contacts.mapped("email_normalized"))
+        return emails - {False, None, ""}
+
+    def _vip_is_known_sender(self, email):
+        """The customer's addresses, and the staff's (replying by mail)."""
+        self.ensure_one()
+        if not email:
+            return False
+        if email in self._vip_customer_emails():
+            return True
+        # sudo: internal users' addresses, whoever the gateway runs as
+        return bool(
+            self.env["res.users"]
+            .sudo()
+            .search_count(
+                [("share", "=", False), ("email_normalized", "=", email)], limit=1
+            )
+        )
+
+    def _vip_review_unknown_sender(self, msg_dict):
+        """An activity for the responsible (else the escalation contact) about a
+        mail of an unknown sender, in their language."""
+        self.ensure_one()
+        user = self.user_id or self._vip_escalation_target()
+        if not user:
+            return
+        env = self.with_context(lang=user.lang or self.env.lang).env
+        # sudo: the gateway files the review for the responsible
+        self.sudo().activity_schedule(
+            "mail.mail_activity_data_todo",
+            user_id=user.id,
+            summary=env._(
+                "Mail from %(sender)s to review: not an address of the customer",
+                sender=msg_dict.get("email_from") or "-",
+            ),
+            note=env._(
+                "A mail from %(sender)s (%(subject)s) arrived in the thread of "
+                "%(name)s. It is kept as an internal message and changed nothing; "
+                "forward it to the customer or act on it if it belongs here.",
+                sender=msg_dict.get("email_from") or "-",
+                subject=msg_dict.get("subject") or "-",
+                name=self.name,
+            ),
+        )
+
     def _message_post_after_hook(self, message, msg_values):
         self._sla_response_from_message(message)
         self._vip_customer_replied(message)
@@ -585,6 +665,10 @@ class VipComplaint(models.Model):
             or message.subtype_id.internal
         ):
             return False
+        if message.message_type == "email":
+            # by mail, the sender's address decides: one known for the customer
+            sender = email_normalize(message.email_from or "")
+            return bool(sender) and sender in self._vip_customer_emails()
         if message.author_id:
             customer = self.commercial_partner_id
             return (
@@ -665,8 +749,9 @@ class VipComplaint(models.Model):
         ):
             return
         # sudo: a reply the author may post answers the customer, whatever their
-        # right to edit the complaint
-        complaint.sudo()._sla_record_response(message.date or fields.Datetime.now())
+        # right to edit the complaint. The server's moment, never ``message.date``
+        # (a client may choose it)
+        complaint.sudo()._sla_record_response(fields.Datetime.now())
 
     def action_offer_compensation(self):
         """A draft promise to the customer, linked to the complaint: it goes through

@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.tools import format_datetime
 
 from .vip_complaint import RESOLUTION_RUNNING_STATES
+from .vip_sla_milestone import OUTCOME_RANK
 
 CRON_BATCH_SIZE = 500
 SLA_AT_RISK = "partner_vip_care.mail_activity_type_vip_sla_at_risk"
@@ -39,12 +40,41 @@ class VipComplaint(models.Model):
         help="Business hours spent waiting on the customer, added to the "
         "resolution deadline.",
     )
+    sla_milestone_ids = fields.One2many(
+        "vip.sla.milestone",
+        "complaint_id",
+        "SLA History",
+        readonly=True,
+        copy=False,
+        groups="partner_vip_care.group_vip_user",
+        help="Each cycle of the response and resolution clocks, as the SLA clock "
+        "recorded it; corrections are added rows.",
+    )
+
+    @api.depends(
+        "sla_milestone_ids.state",
+        "sla_milestone_ids.breached_on",
+        "sla_milestone_ids.warned_on",
+        "sla_milestone_ids.correction_of_id",
+    )
+    def _compute_sla_states(self):
+        """The worst outcome of each clock over its cycles (a correction row
+        replaces the row it corrects): a breach stays once recorded."""
+        for complaint in self:
+            rows = complaint.sla_milestone_ids._vip_effective()
+            for kind in ("response", "resolution"):
+                outcomes = [row._vip_outcome() for row in rows if row.clock == kind]
+                complaint[f"{kind}_sla_state"] = max(
+                    outcomes, key=OUTCOME_RANK.get, default=False
+                )
 
     @api.depends(
         "state",
         "responded_on",
-        "response_sla_state",
-        "resolution_sla_state",
+        "sla_milestone_ids.state",
+        "sla_milestone_ids.warned_on",
+        "sla_milestone_ids.completed_on",
+        "sla_milestone_ids.correction_ids",
         "escalation_level",
         "response_deadline",
         "resolution_deadline",
@@ -92,6 +122,7 @@ class VipComplaint(models.Model):
         for policy in policies:
             by_company.setdefault(policy.company_id, []).append(policy)
         planner = _Planner(self.env)
+        plans = {}
         for complaint in self:
             policy = complaint._sla_select_policy(by_company)
             company = complaint.company_id
@@ -117,15 +148,17 @@ class VipComplaint(models.Model):
                     "response_risk_on": planner.plan(calendar, response * ratio, start),
                     "response_deadline": deadline,
                     "response_escalate_on": planner.plan(calendar, response, deadline),
-                    "response_sla_state": "running",
                 }
             )
+            plans[complaint] = (start, deadline)
+        self._sla_open_milestones("response", plans)
         self._sla_plan_resolution(None, planner)
 
     def _sla_plan_resolution(self, start=None, planner=None):
         """Resolution window of ``resolution_hours`` from ``start`` (default: the
         reception); used at intake and on reopening."""
         planner = planner or _Planner(self.env)
+        plans = {}
         for complaint in self:
             calendar = complaint.calendar_id
             hours = complaint.resolution_hours
@@ -137,9 +170,85 @@ class VipComplaint(models.Model):
                     "resolution_risk_on": planner.plan(calendar, hours * ratio, begin),
                     "resolution_deadline": deadline,
                     "resolution_escalate_on": planner.plan(calendar, hours, deadline),
-                    "resolution_sla_state": "running",
                 }
             )
+            plans[complaint] = (begin, deadline)
+        self._sla_open_milestones("resolution", plans, new_cycle=start is not None)
+
+    def _sla_open_milestones(self, kind, plans, new_cycle=False):
+        """Start the ``kind`` clock: {complaint: (start, deadline)}. A clock still
+        running untouched in its current cycle (re-planned at triage) moves its
+        deadline; otherwise a new cycle is recorded (intake, reopening)."""
+        vals_list = []
+        for complaint, (start, deadline) in plans.items():
+            current = complaint._sla_open_milestone(kind)
+            if current and not new_cycle and not current.breached_on:
+                # sudo: the clock's own row
+                current.sudo().write({"deadline": deadline})
+                continue
+            cycles = complaint.sla_milestone_ids.filtered(
+                lambda m, k=kind: m.clock == k
+            )
+            vals_list.append(
+                {
+                    "complaint_id": complaint.id,
+                    "clock": kind,
+                    "cycle": max(cycles.mapped("cycle"), default=0) + 1,
+                    "start": start,
+                    "deadline": deadline,
+                }
+            )
+        # sudo: the SLA history is the clock's, written for any user's action
+        self.env["vip.sla.milestone"].sudo().create(vals_list)
+
+    def _sla_open_milestone(self, kind):
+        """The row of the ``kind`` clock's current cycle while it counts (running,
+        or breached and not yet completed); none once decided or corrected."""
+        self.ensure_one()
+        rows = self.sla_milestone_ids.filtered(
+            lambda m: (
+                m.clock == kind
+                and m.state in ("running", "breached")
+                and not m.completed_on
+                and not m.correction_of_id
+                and not m.correction_ids
+            )
+        )
+        return rows.sorted("cycle")[-1:]
+
+    def _sla_live_state(self, kind):
+        """The ``kind`` clock's state in its current cycle: running, at_risk,
+        breached, or False when it does not count."""
+        milestone = self._sla_open_milestone(kind)
+        if not milestone:
+            return False
+        if milestone.state == "breached":
+            return "breached"
+        return "at_risk" if milestone.warned_on else "running"
+
+    def _sla_complete(self, kind, when):
+        """Stop the ``kind`` clock at ``when`` (the server's moment): met, or met
+        late — a breach, recorded or not yet seen by the cron, stays recorded."""
+        for complaint in self:
+            milestone = complaint._sla_open_milestone(kind)
+            if not milestone:
+                continue
+            late = milestone.state == "breached" or bool(
+                milestone.deadline and when > milestone.deadline
+            )
+            vals = {"completed_on": when, "state": "met_late" if late else "met"}
+            if late and not milestone.breached_on:
+                vals["breached_on"] = milestone.deadline
+            # sudo: the clock's own row
+            milestone.sudo().write(vals)
+
+    def _sla_cancel(self):
+        """A cancelled complaint stops its running clocks; a breach stays."""
+        rows = self.sla_milestone_ids.filtered(
+            lambda m: m.state == "running" and not m.correction_ids
+        )
+        # sudo: the clock's own rows
+        rows.sudo().write({"state": "cancelled"})
 
     def _sla_end_pause(self, now):
         """Push the resolution moments by the business hours spent waiting."""
@@ -158,6 +267,10 @@ class VipComplaint(models.Model):
                 ):
                     if complaint[fname]:
                         vals[fname] = planner.plan(calendar, paused, complaint[fname])
+                milestone = complaint._sla_open_milestone("resolution")
+                if milestone and not milestone.breached_on:
+                    # sudo: the clock's own row
+                    milestone.sudo().write({"deadline": vals["resolution_deadline"]})
                 complaint.message_post(
                     body=self.env._(
                         "Waited %(hours)s business hours on the customer: resolution "
@@ -171,19 +284,9 @@ class VipComplaint(models.Model):
             complaint._vip_workflow_write(vals)
 
     def _sla_record_response(self, when):
-        for complaint in self:
-            complaint._vip_workflow_write(
-                {
-                    "responded_on": when,
-                    "response_sla_state": complaint._sla_result(
-                        complaint.response_deadline, when
-                    ),
-                }
-            )
-
-    @api.model
-    def _sla_result(self, deadline, when):
-        return "met" if not deadline or when <= deadline else "met_late"
+        """The customer was answered at ``when``, the server's moment."""
+        self._vip_workflow_write({"responded_on": when})
+        self._sla_complete("response", when)
 
     def _response_open(self):
         self.ensure_one()
@@ -196,7 +299,7 @@ class VipComplaint(models.Model):
     def _sla_pending_moment(self, kind):
         """Next moment something happens to the ``kind`` clock, if any."""
         self.ensure_one()
-        sla_state = self[f"{kind}_sla_state"]
+        sla_state = self._sla_live_state(kind)
         deadline = self[f"{kind}_deadline"]
         if sla_state == "running":
             risk_on = self[f"{kind}_risk_on"]
@@ -228,7 +331,7 @@ class VipComplaint(models.Model):
         kinds = ["response"] if self._response_open() else []
         if self.state in RESOLUTION_RUNNING_STATES:
             kinds.append("resolution")
-        return kinds
+        return [kind for kind in kinds if self._sla_open_milestone(kind)]
 
     def _vip_sla_due(self, now):
         """What the clock owes this complaint at ``now``, whatever ran before:
@@ -238,17 +341,15 @@ class VipComplaint(models.Model):
         vals, at_risk, breached = {}, [], []
         level = self.escalation_level
         for kind in self._vip_sla_open_kinds():
-            state = self[f"{kind}_sla_state"]
+            state = self._sla_live_state(kind)
             deadline = self[f"{kind}_deadline"]
             risk_on, escalate_on = self[f"{kind}_risk_on"], self[f"{kind}_escalate_on"]
             if state == "running" and risk_on and risk_on <= now:
                 # a late run warns too, as the run on time would have done
-                vals[f"{kind}_sla_state"] = "at_risk"
                 at_risk.append(kind)
             if not (deadline and deadline <= now):
                 continue
             if state in ("running", "at_risk"):
-                vals[f"{kind}_sla_state"] = "breached"
                 breached.append(kind)
             level = max(level, 2 if escalate_on and escalate_on <= now else 1)
         levels = list(range(self.escalation_level + 1, level + 1))
@@ -264,13 +365,15 @@ class VipComplaint(models.Model):
         due = {}
         for complaint in self:
             vals, at_risk, breached, levels = complaint._vip_sla_due(now)
-            if vals:
+            if vals or at_risk or breached:
                 due[complaint] = (vals, at_risk, breached, levels)
         if not due:
             return
         by_vals = {}
         for complaint, (vals, *_events) in due.items():
-            by_vals.setdefault(tuple(sorted(vals.items())), []).append(complaint.id)
+            if vals:
+                by_vals.setdefault(tuple(sorted(vals.items())), []).append(complaint.id)
+        self._vip_sla_mark(due, now)
         for key, ids in by_vals.items():
             self.browse(ids)._vip_workflow_write(dict(key))
         managers = {company: company._vip_managers() for company in self.company_id}
@@ -280,6 +383,24 @@ class VipComplaint(models.Model):
                 for complaint, (_vals, *events) in due.items()
             ]
         )
+
+    @api.model
+    def _vip_sla_mark(self, due, now):
+        """Record on the milestones what the cron saw: warnings at ``now`` (one
+        write), breaches at their deadline (the moment the clock ran out)."""
+        Milestone = self.env["vip.sla.milestone"]
+        warned = Milestone
+        for complaint, (_vals, at_risk, breached, _levels) in due.items():
+            for kind in at_risk:
+                warned |= complaint._sla_open_milestone(kind)
+            for kind in breached:
+                milestone = complaint._sla_open_milestone(kind)
+                # sudo: the clock's own row
+                milestone.sudo().write(
+                    {"state": "breached", "breached_on": milestone.deadline or now}
+                )
+        # sudo: the clock's own rows
+        warned.sudo().write({"warned_on": now})
 
     def _vip_sla_notice(self, at_risk, breached, levels, managers):
         """What to tell whom about this complaint once its due values are written:
@@ -337,7 +458,7 @@ class VipComplaint(models.Model):
             kinds = [
                 kind
                 for kind in self._vip_sla_open_kinds()
-                if self[f"{kind}_sla_state"] == "breached"
+                if self._sla_live_state(kind) == "breached"
             ] or ["response"]
             lines.append(
                 self.env._(

@@ -1,7 +1,51 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
 
 from ..models.vip_complaint import SLA_STATES
 from ..models.vip_sla_policy import SEVERITIES
+
+# Per complaint ``c``, from its SLA history (the rows no correction replaced):
+# whether each clock was breached (a row with ``breached_on``, whatever came
+# after) and whether all its cycles are decided. Figures are per complaint and
+# clock: a reopened complaint counts once, with the worst of its cycles.
+SLA_OUTCOME_JOIN = SQL("""
+    LEFT JOIN LATERAL (
+        SELECT bool_or(m.breached_on IS NOT NULL) AS breached,
+               bool_or(m.breached_on IS NOT NULL)
+                   FILTER (WHERE m.clock = 'response') AS response_breached,
+               bool_and(m.state IN ('met', 'met_late', 'breached'))
+                   FILTER (WHERE m.clock = 'response') AS response_decided,
+               bool_or(m.breached_on IS NOT NULL)
+                   FILTER (WHERE m.clock = 'resolution') AS resolution_breached,
+               bool_and(m.state IN ('met', 'met_late', 'breached'))
+                   FILTER (WHERE m.clock = 'resolution') AS resolution_decided
+          FROM vip_sla_milestone m
+         WHERE m.complaint_id = c.id
+           AND NOT EXISTS (SELECT 1 FROM vip_sla_milestone x
+                            WHERE x.correction_of_id = m.id)
+    ) AS sla ON TRUE
+""")
+
+
+# what the figures read, flushed before the view is searched
+SLA_DEPENDS = {
+    "vip.sla.milestone": [
+        "complaint_id",
+        "clock",
+        "state",
+        "breached_on",
+        "correction_of_id",
+    ],
+}
+
+
+def sla_compliance(kind):
+    """100 for a clock met in every cycle, 0 once breached, empty while open."""
+    return SQL(
+        "CASE WHEN %s THEN 0.0 WHEN %s THEN 100.0 END",
+        SQL.identifier("sla", f"{kind}_breached"),
+        SQL.identifier("sla", f"{kind}_decided"),
+    )
 
 
 class VipComplaintReport(models.Model):
@@ -14,6 +58,25 @@ class VipComplaintReport(models.Model):
     _auto = False
     _order = "received_on desc"
     _rec_name = "name"
+    _depends = {
+        **SLA_DEPENDS,
+        "vip.complaint": [
+            "name",
+            "commercial_partner_id",
+            "tier_id",
+            "category_id",
+            "severity",
+            "user_id",
+            "company_id",
+            "received_on",
+            "state",
+            "response_sla_state",
+            "resolution_sla_state",
+            "responded_on",
+            "rating_last_value",
+            "escalation_level",
+        ],
+    }
 
     complaint_id = fields.Many2one("vip.complaint", readonly=True)
     name = fields.Char("Reference", readonly=True)
@@ -59,13 +122,20 @@ class VipComplaintReport(models.Model):
         "Customer Rating", readonly=True, aggregator="avg", help="Out of 5."
     )
     escalation_level = fields.Integer(readonly=True, aggregator="max")
+    breached_count = fields.Integer(
+        "Breached Complaints",
+        readonly=True,
+        help="Complaints with a breach recorded in their SLA history (response or "
+        "resolution, any cycle), even if answered or resolved afterwards.",
+    )
     complaint_count = fields.Integer("Complaints", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
                 SELECT c.id AS id,
                        c.id AS complaint_id,
                        c.name AS name,
@@ -79,19 +149,22 @@ class VipComplaintReport(models.Model):
                        c.state AS state,
                        c.response_sla_state AS response_sla_state,
                        c.resolution_sla_state AS resolution_sla_state,
-                       CASE WHEN c.response_sla_state = 'met' THEN 100.0
-                            WHEN c.response_sla_state IN ('met_late', 'breached')
-                            THEN 0.0 END AS response_compliance,
-                       CASE WHEN c.resolution_sla_state = 'met' THEN 100.0
-                            WHEN c.resolution_sla_state IN ('met_late', 'breached')
-                            THEN 0.0 END AS resolution_compliance,
+                       %s AS response_compliance,
+                       %s AS resolution_compliance,
                        EXTRACT(EPOCH FROM c.responded_on - c.received_on) / 3600.0
                            AS response_delay,
                        NULLIF(c.rating_last_value, 0) AS rating,
                        c.escalation_level AS escalation_level,
+                       CASE WHEN sla.breached THEN 1 ELSE 0 END AS breached_count,
                        1 AS complaint_count
                   FROM vip_complaint c
+                  %s
                  WHERE c.state != 'cancelled'
             )
-            """
+            """,
+                SQL.identifier(self._table),
+                sla_compliance("response"),
+                sla_compliance("resolution"),
+                SLA_OUTCOME_JOIN,
+            )
         )

@@ -1,4 +1,7 @@
 from odoo import fields, models, tools
+from odoo.tools import SQL
+
+from .vip_complaint_report import SLA_DEPENDS, SLA_OUTCOME_JOIN, sla_compliance
 
 
 class VipReviewReport(models.Model):
@@ -13,6 +16,7 @@ class VipReviewReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "kind"
+    _depends = SLA_DEPENDS
 
     kind = fields.Selection(
         [
@@ -54,8 +58,9 @@ class VipReviewReport(models.Model):
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            f"""
-            CREATE OR REPLACE VIEW {self._table} AS (
+            SQL(
+                """
+            CREATE OR REPLACE VIEW %s AS (
                 SELECT e.*
                   FROM (
                     SELECT p.id * 10 + 1 AS id, 'promise' AS kind,
@@ -85,15 +90,12 @@ class VipReviewReport(models.Model):
                            c.company_id,
                            company.currency_id, c.tier_id, c.commercial_partner_id,
                            c.user_id, 0, NULL, 0, 0, 1,
-                           CASE WHEN c.response_sla_state = 'met' THEN 100.0
-                                WHEN c.response_sla_state IN ('met_late', 'breached')
-                                THEN 0.0 END,
-                           CASE WHEN c.resolution_sla_state = 'met' THEN 100.0
-                                WHEN c.resolution_sla_state IN ('met_late', 'breached')
-                                THEN 0.0 END,
+                           %s,
+                           %s,
                            0, NULL, 0, 0, 0
                       FROM vip_complaint c
                       JOIN res_company company ON company.id = c.company_id
+                      %s
                      WHERE c.state != 'cancelled'
                     UNION ALL
                     SELECT s.id * 10 + 3, 'suggestion', s.decided_on::date,
@@ -129,5 +131,10 @@ class VipReviewReport(models.Model):
                      WHERE t.tier_id IS NOT NULL
                   ) AS e
             )
-            """
+            """,
+                SQL.identifier(self._table),
+                sla_compliance("response"),
+                sla_compliance("resolution"),
+                SLA_OUTCOME_JOIN,
+            )
         )

@@ -180,6 +180,22 @@ class VipReviewWorkbook:
     def _has_field(self, fname):
         return fname in self.env["res.partner"]._fields
 
+    def _summary_sla(self, add):
+        """Response and resolution compliance from the SLA history, per complaint
+        and clock: decided when every cycle is, met when decided and no cycle
+        ever breached (a breach answered late still counts as one)."""
+        outcomes = self.env["vip.sla.milestone"]._read_group(
+            Domain("complaint_id", "any", self._complaint_domain())
+            & Domain("correction_ids", "=", False),
+            ["complaint_id", "clock"],
+            ["state:array_agg", "breached_on:count"],
+        )
+        for complaint, clock, states, breaches in outcomes:
+            if all(state in SLA_DECIDED for state in states):
+                add(complaint.tier_id, f"{clock}_decided", 1)
+                if not breaches:
+                    add(complaint.tier_id, f"{clock}_met", 1)
+
     def summary(self):
         """Figures per tier (plus "no tier" when documents have none, and the
         total), as a list of dicts with the numerators and denominators and the
@@ -241,19 +257,11 @@ class VipReviewWorkbook:
             add(tier, "promises_open", count)
             add(tier, "exposure", exposure)
 
-        complaints = env["vip.complaint"]
-        for kind in ("response", "resolution"):
-            for tier, sla, count in complaints._read_group(
-                self._complaint_domain(),
-                ["tier_id", f"{kind}_sla_state"],
-                ["__count"],
-            ):
-                if kind == "response":
-                    add(tier, "complaints", count)
-                if sla in SLA_DECIDED:
-                    add(tier, f"{kind}_decided", count)
-                if sla == "met":
-                    add(tier, f"{kind}_met", count)
+        for tier, count in env["vip.complaint"]._read_group(
+            self._complaint_domain(), ["tier_id"], ["__count"]
+        ):
+            add(tier, "complaints", count)
+        self._summary_sla(add)
 
         for tier, decided, replied in env["vip.suggestion"]._read_group(
             Domain("company_id", "=", self.company.id)
@@ -806,6 +814,16 @@ class VipReviewWorkbook:
         states = self._labels("vip.complaint", "state")
         sla = self._labels("vip.complaint", "response_sla_state")
         hours = self._business_hours(records)
+        # breaches in the SLA history: one per clock and cycle, corrections applied
+        breaches = dict(
+            self.env["vip.sla.milestone"]._read_group(
+                Domain("complaint_id", "in", records.ids)
+                & Domain("breached_on", "!=", False)
+                & Domain("correction_ids", "=", False),
+                ["complaint_id"],
+                ["__count"],
+            )
+        )
         columns = [
             (self.env._("Reference"), "text"),
             (self.env._("Subject"), "long"),
@@ -829,6 +847,7 @@ class VipReviewWorkbook:
             (self.env._("Hours to Resolve (business)"), "float"),
             (self.env._("Paused (business hours)"), "float"),
             (self.env._("Escalation Level"), "int"),
+            (self.env._("SLA Breaches"), "int"),
         ]
         local = self._local
 
@@ -858,6 +877,7 @@ class VipReviewWorkbook:
                     resolve,
                     complaint.paused_hours,
                     complaint.escalation_level,
+                    breaches.get(complaint, 0),
                 ]
 
         return columns, rows()

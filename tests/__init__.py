@@ -29,3 +29,5 @@ from . import test_export
 from . import test_trust_ledger
 from . import test_trust_portal
 from . import test_portal_fields
+from . import test_sla_milestones
+from . import test_trust_sla

@@ -34,6 +34,7 @@ MATRIX = {
     "vip.complaint.category": ("PQUMAI", "A", "A", "A"),
     "vip.sla.policy": ("UMA", "A", "A", "A"),
     "vip.complaint": ("PUMA", "UMA", "UMA", "UMA"),
+    "vip.sla.milestone": ("UMA", "", "", ""),
     "vip.survey.campaign": ("UMA", "MA", "MA", "MA"),
     "vip.survey.participant": ("UMA", "MA", "MA", "MA"),
     "vip.monthly.digest": ("MA", "", "", ""),
@@ -175,6 +176,9 @@ class TestAccessMatrix(VipCareCommon):
                 "user_id": self.user_vip.id,
             }
         )
+
+    def _sample_vip_sla_milestone(self):
+        return self._sample_vip_complaint().sla_milestone_ids
 
     def _sample_vip_survey_campaign(self):
         return self.env["vip.survey.campaign"].create({"name": "Matrix survey"})

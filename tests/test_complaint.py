@@ -196,7 +196,12 @@ class TestComplaintDeadlines(VipComplaintCommon):
             self.assertEqual(complaint.state, "closed")
             complaint.action_reopen()
         self.assertEqual(complaint.state, "in_progress")
-        self.assertEqual(complaint.resolution_sla_state, "running")
+        # the late first cycle stays the complaint's result (issue 21: reopening
+        # no longer launders it); the new cycle runs in the SLA history
+        self.assertEqual(complaint.resolution_sla_state, "met_late")
+        cycles = complaint.sla_milestone_ids.filtered(lambda m: m.clock == "resolution")
+        self.assertEqual(cycles.mapped("cycle"), [1, 2])
+        self.assertEqual(cycles.mapped("state"), ["met_late", "running"])
         self.assertFalse(complaint.resolved_on)
         self.assertEqual(complaint.reopen_count, 1)
         # a fresh window of 16 business hours from the reopening

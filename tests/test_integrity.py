@@ -390,6 +390,7 @@ class TestIntegrityRpc(HttpCase):
             "res.partner": self.customer,
             "vip.promise": self.promise,
             "vip.complaint": self.complaint,
+            "vip.sla.milestone": self.complaint.sla_milestone_ids[:1],
             "vip.meeting": meeting,
             "vip.meeting.attendee": meeting.attendee_ids,
             "vip.suggestion": suggestion,

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError
 
 from ..models.vip_complaint import SLA_STATES
 
+DECIDED_STATES = ("met", "met_late", "breached")
+
 # field of the complaint -> field of the wizard holding its new value
 CORRECTABLE = {
     "response_sla_state": "new_sla_state",
@@ -85,7 +87,13 @@ class VipComplaintSlaCorrection(models.TransientModel):
             raise UserError(self.env._("New Escalation Level: 0, 1 or 2."))
         wizard = self.new({"field_name": field_name})
         old = wizard._display_value(complaint[field_name])
-        complaint._vip_workflow_write({field_name: value or False})
+        if field_name.endswith("_sla_state"):
+            self._vip_append_correction(
+                complaint, field_name.removesuffix("_sla_state"), value, reason
+            )
+        else:
+            complaint._vip_workflow_write({field_name: value or False})
+            self._vip_move_running_deadline(complaint, field_name)
         new = wizard._display_value(complaint[field_name])
         label = complaint._fields[field_name]._description_string(self.env)
         complaint.message_post(
@@ -102,3 +110,64 @@ class VipComplaintSlaCorrection(models.TransientModel):
             ),
             subtype_xmlid="mail.mt_note",
         )
+
+    @api.model
+    def _vip_append_correction(self, complaint, clock, value, reason):
+        """A correcting row for each row of the ``clock`` that counts; the rows
+        corrected stay in the history, their breach included."""
+        if value not in DECIDED_STATES:
+            raise UserError(
+                self.env._(
+                    "New SLA State: a correction sets a result: Met, Met Late or "
+                    "Breached."
+                )
+            )
+        rows = complaint.sla_milestone_ids._vip_effective().filtered(
+            lambda m: m.clock == clock
+        )
+        if not rows:
+            raise UserError(
+                self.env._(
+                    "%(name)s has no %(clock)s SLA recorded: there is nothing to "
+                    "correct.",
+                    name=complaint.name,
+                    clock=dict(rows._fields["clock"]._description_selection(self.env))[
+                        clock
+                    ],
+                )
+            )
+        now = fields.Datetime.now()
+        # sudo: only the SLA clock writes the history; the right to correct was
+        # checked above
+        rows.sudo().create(
+            [
+                {
+                    "complaint_id": complaint.id,
+                    "clock": clock,
+                    "cycle": row.cycle,
+                    "start": row.start,
+                    "deadline": row.deadline,
+                    "completed_on": row.completed_on or now,
+                    "state": value,
+                    "breached_on": (row.breached_on or row.deadline or now)
+                    if value != "met"
+                    else False,
+                    "correction_of_id": row.id,
+                    "corrected_by_id": self.env.user.id,
+                    "reason": reason.strip(),
+                }
+                for row in rows
+            ]
+        )
+
+    @api.model
+    def _vip_move_running_deadline(self, complaint, field_name):
+        """A corrected deadline applies to the clock still running."""
+        clock = {
+            "response_deadline": "response",
+            "resolution_deadline": "resolution",
+        }.get(field_name)
+        milestone = complaint._sla_open_milestone(clock) if clock else False
+        if milestone and not milestone.breached_on and complaint[field_name]:
+            # sudo: see above
+            milestone.sudo().write({"deadline": complaint[field_name]})
