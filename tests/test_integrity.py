@@ -6,22 +6,16 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
+from .common_rpc import VipRpcCase
+
 MODULE = "partner_vip_care"
-FORGED_CONTEXT = {
-    # keys an attacker may try: none of them may grant anything
-    "vip_tier_evaluation": True,
-    "vip_tier_resequence": True,
-    "vip_automatic_mail": True,
-    "vip_meeting_sync": True,
-    "tracking_disable": True,
-}
 
 
 @tagged("post_install", "-at_install", "vip_security")
-class TestIntegrityRpc(HttpCase):
+class TestIntegrityRpc(VipRpcCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -80,25 +74,6 @@ class TestIntegrityRpc(HttpCase):
                 }
             )
         env["vip.complaint"]._cron_check_sla()
-
-    def _call(self, user, model, method, *args, **kwargs):
-        if getattr(self, "_logged_in", None) != user:
-            self.authenticate(user.login, user.login)
-            self._logged_in = user
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw",
-            {
-                "model": model,
-                "method": method,
-                "args": list(args),
-                "kwargs": {"context": FORGED_CONTEXT, **kwargs},
-            },
-        )
-
-    def assertRefused(self, user, model, method, *args, error="UserError"):
-        with self.assertRaises(JsonRpcException) as caught:
-            self._call(user, model, method, *args)
-        self.assertIn(error, caught.exception.args[0])
 
     # the holes of the integrity issue, one per test
 

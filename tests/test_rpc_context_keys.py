@@ -22,8 +22,9 @@ from pathlib import Path
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.service.model import get_public_method
-from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
+from odoo.tests import tagged
+
+from .common_rpc import VipRpcCase
 
 MODULE = "partner_vip_care"
 MODULE_ROOT = Path(__file__).resolve().parent.parent
@@ -69,23 +70,15 @@ def module_context_keys():
 
 
 @tagged("post_install", "-at_install", "vip_security")
-class TestContextKeysOverRpc(HttpCase):
+class TestContextKeysOverRpc(VipRpcCase):
+    forged_context = {}  # each call says which keys it sends
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
-        cls.user_vip = new_test_user(
-            env,
-            login="ctx_vip_user",
-            groups="base.group_user,base.group_partner_manager,"
-            "partner_vip_care.group_vip_user",
-        )
-        cls.user_admin = new_test_user(
-            env,
-            login="ctx_vip_admin",
-            groups="base.group_user,base.group_partner_manager,"
-            "partner_vip_care.group_vip_admin",
-        )
+        cls.user_vip = cls._vip_user("ctx_vip_user")
+        cls.user_admin = cls._vip_user("ctx_vip_admin", "admin")
         cls.gold = env.ref("partner_vip_care.vip_tier_gold")
         cls.customer = env["res.partner"].create(
             {
@@ -181,6 +174,8 @@ class TestContextKeysOverRpc(HttpCase):
             "mail.activity": activity,
             "vip.complaint.category": env["vip.complaint.category"].search([], limit=1),
             "vip.sla.policy": env["vip.sla.policy"].search([], limit=1),
+            "vip.sla.milestone": complaint.sla_milestone_ids[:1],
+            "mail.message": complaint.message_ids[:1],
             "vip.monthly.digest": env["vip.monthly.digest"]
             .sudo()
             .create(
@@ -296,30 +291,16 @@ class TestContextKeysOverRpc(HttpCase):
     # one call in a savepoint, compared
     # ------------------------------------------------------------------
 
-    def _rpc(self, user, model, method, args, context):
-        if getattr(self, "_logged_in", None) != user:
-            self.authenticate(user.login, user.login)
-            self._logged_in = user
-        try:
-            result = self.make_jsonrpc_request(
-                "/web/dataset/call_kw",
-                {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": {"context": context},
-                },
-            )
-        except JsonRpcException as error:
-            return "refused", str(error.args[0]).splitlines()[0]
-        return "done", result
-
     def _call_outcome(self, user, model, method, args, record, context):
         """(status, result, effects) of the call, the database left as before."""
         self.env.flush_all()
         cr = self.env.cr
         cr.execute("SAVEPOINT vip_context_walk")
-        status, result = self._rpc(user, model, method, args, context)
+        answer = self._rpc(user, model, method, args, context=context)
+        if "error" in answer:
+            status, result = "refused", answer["error"]["data"]["name"]
+        else:
+            status, result = "done", answer.get("result")
         self.env.invalidate_all()
         effects = self._effects(model, record)
         cr.execute("ROLLBACK TO SAVEPOINT vip_context_walk")

@@ -18,11 +18,11 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from odoo.addons.partner_vip_care.models import vip_tier_evaluation
 
-from .test_integrity import FORGED_CONTEXT
+from .common_rpc import VipRpcCase
 
 VIP_FIELDS = (
     "vip_tier_id",
@@ -42,7 +42,7 @@ VIP_FIELDS = (
 )
 
 
-class TrustRpcCase(HttpCase):
+class TrustRpcCase(VipRpcCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -75,38 +75,6 @@ class TrustRpcCase(HttpCase):
                 "vip_tier_id": cls.silver.id,
             }
         )
-
-    def _rpc(self, user, model, method, args, context=None, **kwargs):
-        """The raw JSON-RPC answer of /web/dataset/call_kw, as ``user``."""
-        if getattr(self, "_logged_in", None) != user:
-            self.authenticate(user.login, user.login)
-            self._logged_in = user
-        params = {
-            "model": model,
-            "method": method,
-            "args": list(args),
-            "kwargs": {"context": {**FORGED_CONTEXT, **(context or {})}, **kwargs},
-        }
-        response = self.opener.post(
-            f"{self.base_url()}/web/dataset/call_kw",
-            json={"id": 0, "jsonrpc": "2.0", "method": "call", "params": params},
-            timeout=30,
-        )
-        response.raise_for_status()
-        return response.json()
-
-    def _call(self, user, model, method, *args, context=None, **kwargs):
-        answer = self._rpc(user, model, method, args, context=context, **kwargs)
-        self.assertNotIn("error", answer, answer.get("error"))
-        return answer.get("result")
-
-    def assertRefused(self, user, model, method, *args, error="UserError", **kw):
-        """The call is refused with ``error``; returns the message the user reads."""
-        answer = self._rpc(user, model, method, args, **kw)
-        self.assertIn("error", answer, f"{model}.{method}{args} was not refused")
-        data = answer["error"]["data"]
-        self.assertIn(error, data["name"])
-        return data["message"]
 
     def _promise(self, user, **vals):
         values = {

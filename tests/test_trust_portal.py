@@ -9,18 +9,23 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.partner_vip_care.controllers import portal as portal_module
+
+from .common_rpc import VipRpcCase
 
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 HUGE_ID = 2**31 + 5
 
 
 @tagged("post_install", "-at_install", "vip_security", "vip_portal")
-class TestTrustPortal(HttpCase):
+class TestTrustPortal(VipRpcCase):
+    # the portal user's own calls, as its browser would make them
+    forged_context = {}
+    refused_error = "Error"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -90,20 +95,6 @@ class TestTrustPortal(HttpCase):
         )
         user.partner_id.parent_id = company
         return user
-
-    def _call(self, user, model, method, *args, **kwargs):
-        if getattr(self, "_logged_in", None) != user:
-            self.authenticate(user.login, user.login)
-            self._logged_in = user
-        return self.make_jsonrpc_request(
-            "/web/dataset/call_kw",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def assertRefused(self, user, model, method, *args, error="Error", **kwargs):
-        with self.assertRaises(JsonRpcException) as caught:
-            self._call(user, model, method, *args, **kwargs)
-        self.assertIn(error, caught.exception.args[0])
 
     def _internal_notes(self):
         return self.env["mail.message"].search(

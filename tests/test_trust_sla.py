@@ -6,21 +6,18 @@ from datetime import datetime, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import VipComplaintCommon
+from .common_rpc import VipRpcCase
 from .test_complaint_sla_clock import raw_mail
-from .test_integrity import TestIntegrityRpc
 
 MODULE = "partner_vip_care"
 MONDAY_9 = datetime(2026, 3, 9, 9, 0)
 
 
 @tagged("post_install", "-at_install", "vip_security", "vip_sla")
-class TestTrustSlaRpc(HttpCase):
-    _call = TestIntegrityRpc._call
-    assertRefused = TestIntegrityRpc.assertRefused
-
+class TestTrustSlaRpc(VipRpcCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
