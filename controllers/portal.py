@@ -9,18 +9,26 @@ from datetime import timedelta
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
+from odoo.exceptions import AccessError, MissingError
 from odoo.fields import Domain
 from odoo.http import request
 
+from odoo.addons.partner_vip_care.models.res_partner_complaint import (
+    VIP_COMPLAINT_OPEN_STATES,
+)
+from odoo.addons.partner_vip_care.models.vip_meeting import (
+    PORTAL_STATES as MEETING_PORTAL_STATES,
+)
+from odoo.addons.partner_vip_care.models.vip_promise import (
+    PORTAL_STATES as PROMISE_PORTAL_STATES,
+)
 from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from . import portal_input
 
 SEARCH_MAX = 100
 DESCRIPTION_MAX = 20000
-OPEN_STATES = ("new", "in_progress", "waiting")
-# promises the customer heard: drafts and those awaiting approval are not made yet
-PROMISE_STATES = ("open", "kept", "broken")
 # messages shown after a redirect: keys only, never text taken from the URL
 NOTICES = {
     "created": "success",
@@ -81,6 +89,99 @@ class VipCustomerPortal(CustomerPortal):
             raise NotFound()
         return record_id
 
+    def _vip_record_or_404(self, model, record_id, domain=None, access_token=None):
+        """The record of this customer, in sudo, or 404 whatever the id or token.
+        With ``domain`` (the customer's own records, built on the server): the
+        record is searched within it. Without: Odoo's portal check, i.e. a portal
+        user of its customer (record rule), an internal user who may read it, or
+        anyone with its access token (links in e-mails)."""
+        record_id = self._vip_check_id(record_id)
+        if domain is None:
+            try:
+                return self._document_check_access(
+                    model, record_id, portal_input.token(access_token)
+                )
+            except (AccessError, MissingError):
+                raise NotFound() from None
+        # sudo: portal users have no rights on these models; the domain keeps
+        # the customer's own records
+        record = (
+            request.env[model]
+            .sudo()
+            .search(Domain(domain) & Domain("id", "=", record_id), limit=1)
+        )
+        if not record:
+            raise NotFound()
+        return record
+
+    def _vip_action_notice(self, post, allowed, action):
+        """The notice of a portal action (a form's POST): "csrf" for a stale
+        form, "state" when the record no longer allows it, else ``action()``'s."""
+        if not self._vip_csrf_ok(post):
+            return "csrf"
+        if not allowed:
+            return "state"
+        return action()
+
+    def _vip_list_values(self, records, url, page, order, **options):
+        """Values of a list page: the records (``records`` searched with the
+        ``domain`` option), the pager and, when given, sortings, filters and
+        search. Options: domain, sortings and sortby, filters and filterby (both
+        keys already checked against their dict), search and search_fields."""
+        domain = Domain(options.get("domain") or Domain.TRUE)
+        url_args = {}
+        values = {}
+        if options.get("sortings"):
+            sortby = options["sortby"]
+            order = options["sortings"][sortby]["order"]
+            url_args["sortby"] = sortby
+            values.update(searchbar_sortings=options["sortings"], sortby=sortby)
+        if options.get("filters"):
+            filterby = options["filterby"]
+            domain &= Domain(options["filters"][filterby]["domain"])
+            url_args["filterby"] = filterby
+            values.update(searchbar_filters=options["filters"], filterby=filterby)
+        if "search" in options:
+            search = options["search"]
+            if search:
+                domain &= Domain.OR(
+                    Domain(name, "ilike", search) for name in options["search_fields"]
+                )
+            url_args["search"] = search
+            values.update(
+                search=search,
+                searchbar_inputs={
+                    "all": {"input": "all", "label": request.env._("Search")}
+                },
+                search_in="all",
+            )
+        if url_args:
+            values["default_url"] = url
+        pager = portal_pager(
+            url=url,
+            url_args=url_args or None,
+            total=records.search_count(domain),
+            page=portal_input.parse_page(page),
+            step=self._items_per_page,
+        )
+        values.update(
+            pager=pager,
+            records=records.search(
+                domain, order=order, limit=self._items_per_page, offset=pager["offset"]
+            ),
+        )
+        return values
+
+    def _vip_form(self, post, keys):
+        """The form's text values as sent (to show it again), "" for others."""
+        return {
+            key: post.get(key) if isinstance(post.get(key), str) else "" for key in keys
+        }
+
+    def _vip_selection(self, model, field):
+        """The (value, label) choices of a selection field, translated."""
+        return request.env[model]._fields[field]._description_selection(request.env)
+
     def _vip_text_errors(self, label, value, max_len, required=None):
         """Translated errors of a text field: missing, too long, NUL characters."""
         if not value:
@@ -100,10 +201,12 @@ class VipCustomerPortal(CustomerPortal):
             ]
         return []
 
-    def _vip_recent_count(self, model, domain):
+    def _vip_rate_reached(self, model, domain, param, default):
+        """How many records the customer sent in the last hour when that reaches
+        its hourly allowance (system parameter ``param``), else 0."""
         customer = self._vip_customer()
         # sudo: counted over all the customer's portal users, in the database
-        return (
+        recent = (
             request.env[model]
             .sudo()
             .search_count(
@@ -114,11 +217,10 @@ class VipCustomerPortal(CustomerPortal):
                 )
             )
         )
-
-    def _vip_rate_limit(self, param, default):
         # sudo: a system parameter, read to apply it
         raw = (request.env["ir.config_parameter"].sudo().get_param(param) or "").strip()
-        return int(raw) if raw.isascii() and raw.isdigit() else default
+        limit = int(raw) if raw.isascii() and raw.isdigit() else default
+        return recent if recent >= limit else 0
 
     def _vip_complaint_domain(self):
         return [("commercial_partner_id", "=", self._vip_customer().id)]
@@ -126,7 +228,7 @@ class VipCustomerPortal(CustomerPortal):
     def _vip_promise_domain(self):
         return [
             ("partner_id", "=", self._vip_customer().id),
-            ("state", "in", PROMISE_STATES),
+            ("state", "in", PROMISE_PORTAL_STATES),
         ]
 
     def _vip_suggestion_domain(self):
@@ -140,39 +242,39 @@ class VipCustomerPortal(CustomerPortal):
     def _vip_attendee_domain(self):
         return [
             ("commercial_partner_id", "=", self._vip_customer().id),
-            ("meeting_id.state", "in", ("planned", "held", "closed")),
+            ("meeting_id.state", "in", MEETING_PORTAL_STATES),
         ]
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         if request.env.user._is_public():
             return values
-        if "vip_complaint_count" in counters:
-            values["vip_complaint_count"] = request.env["vip.complaint"].search_count(
-                self._vip_complaint_domain() + [("state", "in", OPEN_STATES)]
-            )
-        # sudo: the customer's own promises, suggestions and invitations (portal
-        # users have no access rights on them), counted with its domain
-        if "vip_promise_count" in counters:
-            values["vip_promise_count"] = (
-                request.env["vip.promise"]
-                .sudo()
-                .search_count(self._vip_promise_domain())
-            )
-        if "vip_suggestion_count" in counters:
-            values["vip_suggestion_count"] = (
-                request.env["vip.suggestion"]
-                .sudo()
-                .search_count(self._vip_suggestion_domain())
-            )
-        if "vip_meeting_count" in counters:
-            values["vip_meeting_count"] = (
-                request.env["vip.meeting.attendee"]
-                .sudo()
-                .search_count(
-                    self._vip_attendee_domain() + [("meeting_id.state", "=", "planned")]
-                )
-            )
+        # complaints through the record rules; sudo: the customer's own promises,
+        # suggestions and invitations (portal users have no access rights on
+        # them), counted with its domain
+        counted = {
+            "vip_complaint_count": (
+                request.env["vip.complaint"],
+                Domain(self._vip_complaint_domain())
+                & Domain("state", "in", VIP_COMPLAINT_OPEN_STATES),
+            ),
+            "vip_promise_count": (
+                request.env["vip.promise"].sudo(),
+                self._vip_promise_domain(),
+            ),
+            "vip_suggestion_count": (
+                request.env["vip.suggestion"].sudo(),
+                self._vip_suggestion_domain(),
+            ),
+            "vip_meeting_count": (
+                request.env["vip.meeting.attendee"].sudo(),
+                Domain(self._vip_attendee_domain())
+                & Domain("meeting_id.state", "=", "planned"),
+            ),
+        }
+        for key, (records, domain) in counted.items():
+            if key in counters:
+                values[key] = records.search_count(domain)
         return values
 
     # ------------------------------------------------------------------

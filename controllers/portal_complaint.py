@@ -3,18 +3,17 @@ deadlines), the form for new ones, and confirming or reopening a resolved one.""
 
 import base64
 
-from werkzeug.exceptions import NotFound
-
 from odoo import http
-from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.fields import Domain
+from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
 from odoo.tools import plaintext2html
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.partner_vip_care.models.res_partner_complaint import (
+    VIP_COMPLAINT_OPEN_STATES,
+)
 
 from . import portal_input
-from .portal import DESCRIPTION_MAX, OPEN_STATES, SEARCH_MAX, VipCustomerPortal
+from .portal import DESCRIPTION_MAX, SEARCH_MAX, VipCustomerPortal
 
 SUBJECT_MAX = 200
 ATTACHMENT_MAX_COUNT = 5
@@ -22,6 +21,7 @@ ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
 # complaints a customer may submit through the portal per hour (all its users)
 RATE_LIMIT_PARAM = "partner_vip_care.portal_complaint_hourly_limit"
 RATE_LIMIT_DEFAULT = 5
+FORM_KEYS = ("subject", "description", "severity", "category_id")
 
 
 class VipComplaintPortal(VipCustomerPortal):
@@ -44,7 +44,7 @@ class VipComplaintPortal(VipCustomerPortal):
             "all": {"label": request.env._("All"), "domain": []},
             "open": {
                 "label": request.env._("Open"),
-                "domain": [("state", "in", OPEN_STATES)],
+                "domain": [("state", "in", VIP_COMPLAINT_OPEN_STATES)],
             },
             "waiting": {
                 "label": request.env._("Waiting for your answer"),
@@ -71,15 +71,8 @@ class VipComplaintPortal(VipCustomerPortal):
         self, page=1, sortby=None, filterby=None, search=None, **kw
     ):
         values = self._prepare_portal_layout_values()
-        page = portal_input.parse_page(page)
-        Complaint = request.env["vip.complaint"]
         sortings = self._vip_complaint_sortings()
         filters = self._vip_complaint_filters()
-        sortby = sortby if sortby in sortings else "date"
-        filterby = filterby if filterby in filters else "all"
-        domain = Domain(self._vip_complaint_domain()) & Domain(
-            filters[filterby]["domain"]
-        )
         search = portal_input.text(search)[:SEARCH_MAX]
         if not portal_input.storable(search):
             search = ""
@@ -90,53 +83,31 @@ class VipComplaintPortal(VipCustomerPortal):
                 ),
                 notice_type="danger",
             )
-        if search:
-            domain &= Domain("name", "ilike", search) | Domain(
-                "subject", "ilike", search
-            )
-        total = Complaint.search_count(domain)
-        pager = portal_pager(
-            url="/my/vip/complaints",
-            url_args={"sortby": sortby, "filterby": filterby, "search": search},
-            total=total,
-            page=page,
-            step=self._items_per_page,
-        )
-        complaints = Complaint.search(
-            domain,
-            order=sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
         values.update(
-            complaints=complaints,
+            self._vip_list_values(
+                request.env["vip.complaint"],
+                "/my/vip/complaints",
+                page,
+                None,
+                domain=self._vip_complaint_domain(),
+                sortings=sortings,
+                sortby=sortby if sortby in sortings else "date",
+                filters=filters,
+                filterby=filterby if filterby in filters else "all",
+                search=search,
+                search_fields=("name", "subject"),
+            ),
             page_name="vip_complaints",
-            default_url="/my/vip/complaints",
-            pager=pager,
-            searchbar_sortings=sortings,
-            sortby=sortby,
-            searchbar_filters=filters,
-            filterby=filterby,
-            search=search,
-            searchbar_inputs={
-                "all": {"input": "all", "label": request.env._("Search")}
-            },
-            search_in="all",
         )
+        values["complaints"] = values.pop("records")
         return request.render("partner_vip_care.portal_my_vip_complaints", values)
 
     def _vip_complaint_check_access(self, complaint_id, access_token=None):
-        """The complaint, in sudo, if the user may see it: a portal user of its
-        customer (record rule), an internal user who may read it, or anyone with
-        its access token (links in e-mails). Anything else: 404."""
-        complaint_id = self._vip_check_id(complaint_id)
-        try:
-            complaint_sudo = self._document_check_access(
-                "vip.complaint", complaint_id, portal_input.token(access_token)
-            )
-        except (AccessError, MissingError):
-            raise NotFound() from None
-        return complaint_sudo
+        """The complaint, in sudo, if the user may see it (see
+        ``_vip_record_or_404``: its customer, or its access token); else 404."""
+        return self._vip_record_or_404(
+            "vip.complaint", complaint_id, access_token=access_token
+        )
 
     @http.route(
         "/my/vip/complaints/<int:complaint_id>",
@@ -171,22 +142,23 @@ class VipComplaintPortal(VipCustomerPortal):
 
     def _vip_complaint_transition(self, complaint_id, access_token, post, action):
         complaint_sudo = self._vip_complaint_check_access(complaint_id, access_token)
-        access_token = portal_input.token(access_token)
-        if not self._vip_csrf_ok(post):
-            notice = "csrf"
-        elif complaint_sudo.state != "resolved":
-            notice = "state"
-        else:
+
+        def transition():
             # sudo: the customer confirms or reopens its own resolved complaint
             # (access checked above); the action checks the state
             if action == "action_close":
                 complaint_sudo.action_close()
-                notice = "closed"
-            else:
-                complaint_sudo.action_reopen()
-                notice = "reopened"
+                return "closed"
+            complaint_sudo.action_reopen()
+            return "reopened"
+
+        notice = self._vip_action_notice(
+            post, complaint_sudo.state == "resolved", transition
+        )
         return request.redirect(
-            self._vip_complaint_url(complaint_sudo, access_token, notice)
+            self._vip_complaint_url(
+                complaint_sudo, portal_input.token(access_token), notice
+            )
         )
 
     @http.route(
@@ -227,11 +199,10 @@ class VipComplaintPortal(VipCustomerPortal):
 
     def _vip_complaint_form_values(self, form=None, errors=None):
         values = self._prepare_portal_layout_values()
-        severities = request.env["vip.complaint"]._fields["severity"]
         values.update(
             page_name="vip_complaint_new",
             categories=self._vip_complaint_categories(),
-            severities=severities._description_selection(request.env),
+            severities=self._vip_selection("vip.complaint", "severity"),
             form=form or {"severity": "normal"},
             errors=errors or [],
             subject_max=SUBJECT_MAX,
@@ -253,18 +224,14 @@ class VipComplaintPortal(VipCustomerPortal):
         values = self._vip_complaint_form_values()
         return request.render("partner_vip_care.portal_my_vip_complaint_new", values)
 
-    def _vip_validate_complaint(self, post, files):
-        """Errors (translated sentences naming the field and the rule) and the
-        values of the complaint to create."""
-        subject = portal_input.text(post.get("subject"))
-        description = portal_input.text(post.get("description"))
+    def _vip_complaint_text_errors(self, subject, description):
         errors = self._vip_text_errors(
             request.env._("Subject"),
             subject,
             SUBJECT_MAX,
             request.env._("Subject: please say in a few words what went wrong."),
         )
-        errors += self._vip_text_errors(
+        return errors + self._vip_text_errors(
             request.env._("Description"),
             description,
             DESCRIPTION_MAX,
@@ -272,12 +239,11 @@ class VipComplaintPortal(VipCustomerPortal):
                 "Description: please describe what happened and what you expect."
             ),
         )
-        severities = dict(
-            request.env["vip.complaint"]
-            ._fields["severity"]
-            ._description_selection(request.env)
-        )
-        severity = portal_input.text(post.get("severity")) or "normal"
+
+    def _vip_complaint_choice_errors(self, severity, raw_category):
+        """Errors of the severity and category chosen, and the category."""
+        errors = []
+        severities = dict(self._vip_selection("vip.complaint", "severity"))
         if severity not in severities:
             errors.append(
                 request.env._(
@@ -286,7 +252,6 @@ class VipComplaintPortal(VipCustomerPortal):
                 )
             )
         category = request.env["vip.complaint.category"]
-        raw_category = portal_input.text(post.get("category_id"))
         if raw_category:
             categories = self._vip_complaint_categories()
             category_id = portal_input.parse_id(raw_category)
@@ -296,41 +261,63 @@ class VipComplaintPortal(VipCustomerPortal):
                 )
             else:
                 category = categories.browse(category_id)
+        return errors, category
+
+    def _vip_complaint_attachments(self, files):
+        """Errors of the files sent, and the (name, content) of those kept."""
         files = [f for f in files if f and f.filename]
-        attachments = []
         if len(files) > ATTACHMENT_MAX_COUNT:
-            errors.append(
-                request.env._(
-                    "Attachments: at most %(count)s files.",
-                    count=ATTACHMENT_MAX_COUNT,
-                )
+            message = request.env._(
+                "Attachments: at most %(count)s files.", count=ATTACHMENT_MAX_COUNT
             )
-        else:
-            for upload in files:
-                content = upload.read(ATTACHMENT_MAX_BYTES + 1)
-                if len(content) > ATTACHMENT_MAX_BYTES:
-                    errors.append(
-                        request.env._(
-                            "Attachments: %(name)s is larger than %(size)s MB.",
-                            name=upload.filename[:100],
-                            size=ATTACHMENT_MAX_BYTES // (1024 * 1024),
-                        )
+            return [message], []
+        errors, attachments = [], []
+        for upload in files:
+            content = upload.read(ATTACHMENT_MAX_BYTES + 1)
+            if len(content) > ATTACHMENT_MAX_BYTES:
+                errors.append(
+                    request.env._(
+                        "Attachments: %(name)s is larger than %(size)s MB.",
+                        name=upload.filename[:100],
+                        size=ATTACHMENT_MAX_BYTES // (1024 * 1024),
                     )
-                    continue
-                name = upload.filename.replace("\x00", "")[:200]
-                attachments.append((name, content))
-        customer = self._vip_customer()
-        recent = self._vip_recent_count("vip.complaint", [("channel", "=", "portal")])
-        limit = self._vip_rate_limit(RATE_LIMIT_PARAM, RATE_LIMIT_DEFAULT)
-        if recent >= limit:
-            errors.append(
-                request.env._(
-                    "You have sent %(count)s complaints in the last hour, the most "
-                    "we accept through the portal: please wait a little, or call "
-                    "your account manager if it is urgent.",
-                    count=recent,
                 )
+                continue
+            name = upload.filename.replace("\x00", "")[:200]
+            attachments.append((name, content))
+        return errors, attachments
+
+    def _vip_complaint_rate_errors(self):
+        recent = self._vip_rate_reached(
+            "vip.complaint",
+            [("channel", "=", "portal")],
+            RATE_LIMIT_PARAM,
+            RATE_LIMIT_DEFAULT,
+        )
+        if not recent:
+            return []
+        return [
+            request.env._(
+                "You have sent %(count)s complaints in the last hour, the most "
+                "we accept through the portal: please wait a little, or call "
+                "your account manager if it is urgent.",
+                count=recent,
             )
+        ]
+
+    def _vip_validate_complaint(self, post, files):
+        """Errors (translated sentences naming the field and the rule) and the
+        values of the complaint to create."""
+        subject = portal_input.text(post.get("subject"))
+        description = portal_input.text(post.get("description"))
+        severity = portal_input.text(post.get("severity")) or "normal"
+        errors = self._vip_complaint_text_errors(subject, description)
+        choice_errors, category = self._vip_complaint_choice_errors(
+            severity, portal_input.text(post.get("category_id"))
+        )
+        file_errors, attachments = self._vip_complaint_attachments(files)
+        errors += choice_errors + file_errors + self._vip_complaint_rate_errors()
+        customer = self._vip_customer()
         user = request.env.user
         vals = {
             "subject": subject,
@@ -356,10 +343,7 @@ class VipComplaintPortal(VipCustomerPortal):
         csrf=False,  # checked below, to answer a stale form with a message
     )
     def portal_my_vip_complaint_submit(self, **post):
-        form = {
-            key: post.get(key) if isinstance(post.get(key), str) else ""
-            for key in ("subject", "description", "severity", "category_id")
-        }
+        form = self._vip_form(post, FORM_KEYS)
         if not self._vip_csrf_ok(post):
             errors = [self._vip_notice("csrf")["notice"]]
             values = self._vip_complaint_form_values(form, errors)

@@ -3,12 +3,12 @@
 from werkzeug.exceptions import NotFound
 
 from odoo import fields, http
-from odoo.fields import Domain
 from odoo.http import request
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.partner_vip_care.models.vip_meeting_attendee import (
+    ANSWERABLE_STATES,
+)
 
-from . import portal_input
 from .portal import VipCustomerPortal
 
 
@@ -22,29 +22,20 @@ class VipMeetingPortal(VipCustomerPortal):
     )
     def portal_my_vip_meetings(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
-        page = portal_input.parse_page(page)
         values.update(self._vip_notice(kw.get("notice")))
         # sudo: portal users have no rights on meetings; the customer's invitations
-        Attendee = request.env["vip.meeting.attendee"].sudo()
-        domain = self._vip_attendee_domain()
-        pager = portal_pager(
-            url="/my/vip/meetings",
-            total=Attendee.search_count(domain),
-            page=page,
-            step=self._items_per_page,
-        )
-        attendees = Attendee.search(
-            domain,
-            order="meeting_start desc, id desc",
-            limit=self._items_per_page,
-            offset=pager["offset"],
-        )
         values.update(
-            attendees=attendees,
-            answerable=self._vip_answerable(attendees),
+            self._vip_list_values(
+                request.env["vip.meeting.attendee"].sudo(),
+                "/my/vip/meetings",
+                page,
+                "meeting_start desc, id desc",
+                domain=self._vip_attendee_domain(),
+            ),
             page_name="vip_meetings",
-            pager=pager,
         )
+        attendees = values.pop("records")
+        values.update(attendees=attendees, answerable=self._vip_answerable(attendees))
         return request.render("partner_vip_care.portal_my_vip_meetings", values)
 
     def _vip_answerable(self, attendees):
@@ -57,7 +48,7 @@ class VipMeetingPortal(VipCustomerPortal):
                 a.partner_id in (user_partner | user_partner.commercial_partner_id)
                 and a.meeting_id.state == "planned"
                 and a.meeting_id.start > now
-                and a.state in ("invited", "accepted", "declined")
+                and a.state in ANSWERABLE_STATES
             )
         )
 
@@ -70,27 +61,20 @@ class VipMeetingPortal(VipCustomerPortal):
         csrf=False,  # checked below, to answer a stale form with a message
     )
     def portal_my_vip_meeting_answer(self, attendee_id, answer, **post):
-        attendee_id = self._vip_check_id(attendee_id)
         if answer not in ("accept", "decline"):
             raise NotFound()
-        # sudo: within the customer's own invitations
-        attendee = (
-            request.env["vip.meeting.attendee"]
-            .sudo()
-            .search(
-                Domain(self._vip_attendee_domain()) & Domain("id", "=", attendee_id),
-                limit=1,
-            )
+        # within the customer's own invitations
+        attendee = self._vip_record_or_404(
+            "vip.meeting.attendee", attendee_id, domain=self._vip_attendee_domain()
         )
-        if not attendee:
-            raise NotFound()
-        if not self._vip_csrf_ok(post):
-            notice = "csrf"
-        elif not self._vip_answerable(attendee):
-            notice = "state"
-        else:
+
+        def answer_invitation():
             self._vip_answer_invitation(attendee, answer)
-            notice = "accepted" if answer == "accept" else "declined"
+            return "accepted" if answer == "accept" else "declined"
+
+        notice = self._vip_action_notice(
+            post, self._vip_answerable(attendee), answer_invitation
+        )
         return request.redirect(f"/my/vip/meetings?notice={notice}")
 
     def _vip_answer_invitation(self, attendee, answer):

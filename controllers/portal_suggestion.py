@@ -1,14 +1,14 @@
 """The customer's suggestions on the portal: its own and those it supports,
 "Me too" on ideas raised at its meetings, and the form for new ones."""
 
-from werkzeug.exceptions import NotFound
-
 from odoo import fields, http
 from odoo.fields import Domain
 from odoo.http import request
 from odoo.tools import plaintext2html
 
-from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.addons.partner_vip_care.models.vip_suggestion import (
+    OPEN_STATES as SUGGESTION_OPEN_STATES,
+)
 
 from . import portal_input
 from .portal import DESCRIPTION_MAX, VipCustomerPortal
@@ -17,7 +17,6 @@ from .portal import DESCRIPTION_MAX, VipCustomerPortal
 SUGGESTION_RATE_LIMIT_PARAM = "partner_vip_care.portal_suggestion_hourly_limit"
 SUGGESTION_RATE_LIMIT_DEFAULT = 5
 SUGGESTION_TITLE_MAX = 200
-SUGGESTION_OPEN_STATES = ("new", "review", "accepted")
 
 
 class VipSuggestionPortal(VipCustomerPortal):
@@ -47,28 +46,22 @@ class VipSuggestionPortal(VipCustomerPortal):
     )
     def portal_my_vip_suggestions(self, page=1, **kw):
         values = self._prepare_portal_layout_values()
-        page = portal_input.parse_page(page)
         values.update(self._vip_notice(kw.get("notice")))
         # sudo: portal users have no rights on suggestions; the domain keeps the
         # customer's own and supported suggestions
-        Suggestion = request.env["vip.suggestion"].sudo()
-        domain = self._vip_suggestion_domain()
-        pager = portal_pager(
-            url="/my/vip/suggestions",
-            total=Suggestion.search_count(domain),
-            page=page,
-            step=self._items_per_page,
-        )
-        suggestions = Suggestion.search(
-            domain, limit=self._items_per_page, offset=pager["offset"]
-        )
         values.update(
-            suggestions=suggestions,
+            self._vip_list_values(
+                request.env["vip.suggestion"].sudo(),
+                "/my/vip/suggestions",
+                page,
+                None,
+                domain=self._vip_suggestion_domain(),
+            ),
             customer=self._vip_customer(),
             open_states=SUGGESTION_OPEN_STATES,
             page_name="vip_suggestions",
-            pager=pager,
         )
+        values["suggestions"] = values.pop("records")
         return request.render("partner_vip_care.portal_my_vip_suggestions", values)
 
     @http.route(
@@ -80,28 +73,15 @@ class VipSuggestionPortal(VipCustomerPortal):
         csrf=False,  # checked below, to answer a stale form with a message
     )
     def portal_my_vip_suggestion_support(self, suggestion_id, **post):
-        suggestion_id = self._vip_check_id(suggestion_id)
         customer = self._vip_customer()
-        # sudo: only within the suggestions this customer lists or may support
-        suggestion = (
-            request.env["vip.suggestion"]
-            .sudo()
-            .search(
-                (self._vip_suggestion_domain() | self._vip_supportable_domain())
-                & Domain("id", "=", suggestion_id),
-                limit=1,
-            )
+        # only within the suggestions this customer lists or may support
+        suggestion = self._vip_record_or_404(
+            "vip.suggestion",
+            suggestion_id,
+            domain=self._vip_suggestion_domain() | self._vip_supportable_domain(),
         )
-        if not suggestion:
-            raise NotFound()
-        if not self._vip_csrf_ok(post):
-            notice = "csrf"
-        elif (
-            suggestion.commercial_partner_id == customer
-            or suggestion.state not in SUGGESTION_OPEN_STATES
-        ):
-            notice = "state"
-        else:
+
+        def support():
             # sudo: "Me too" adds the customer to the supporters, nothing else
             suggestion.write({"supporter_ids": [fields.Command.link(customer.id)]})
             suggestion.message_post(
@@ -111,7 +91,13 @@ class VipSuggestionPortal(VipCustomerPortal):
                 ),
                 subtype_xmlid="mail.mt_note",
             )
-            notice = "supported"
+            return "supported"
+
+        allowed = (
+            suggestion.commercial_partner_id != customer
+            and suggestion.state in SUGGESTION_OPEN_STATES
+        )
+        notice = self._vip_action_notice(post, allowed, support)
         return request.redirect(f"/my/vip/suggestions?notice={notice}")
 
     def _vip_suggestion_errors(self, name, description, category):
@@ -126,11 +112,7 @@ class VipSuggestionPortal(VipCustomerPortal):
         errors += self._vip_text_errors(
             request.env._("Description"), description, DESCRIPTION_MAX
         )
-        categories = dict(
-            request.env["vip.suggestion"]
-            ._fields["category"]
-            ._description_selection(request.env)
-        )
+        categories = dict(self._vip_selection("vip.suggestion", "category"))
         if (portal_input.text(category) or "other") not in categories:
             errors.append(
                 request.env._(
@@ -138,13 +120,13 @@ class VipSuggestionPortal(VipCustomerPortal):
                     choices=", ".join(categories.values()),
                 )
             )
-        recent = self._vip_recent_count(
-            "vip.suggestion", [("create_uid.share", "=", True)]
+        recent = self._vip_rate_reached(
+            "vip.suggestion",
+            [("create_uid.share", "=", True)],
+            SUGGESTION_RATE_LIMIT_PARAM,
+            SUGGESTION_RATE_LIMIT_DEFAULT,
         )
-        limit = self._vip_rate_limit(
-            SUGGESTION_RATE_LIMIT_PARAM, SUGGESTION_RATE_LIMIT_DEFAULT
-        )
-        if recent >= limit:
+        if recent:
             errors.append(
                 request.env._(
                     "You have sent %(count)s suggestions in the last hour, the most "
@@ -157,10 +139,9 @@ class VipSuggestionPortal(VipCustomerPortal):
 
     def _vip_suggestion_form_values(self, form=None, errors=None):
         values = self._prepare_portal_layout_values()
-        categories = request.env["vip.suggestion"]._fields["category"]
         values.update(
             page_name="vip_suggestion_new",
-            categories=categories._description_selection(request.env),
+            categories=self._vip_selection("vip.suggestion", "category"),
             form=form or {"category": "other"},
             errors=errors or [],
             title_max=SUGGESTION_TITLE_MAX,
@@ -189,10 +170,7 @@ class VipSuggestionPortal(VipCustomerPortal):
         csrf=False,  # checked below, to answer a stale form with a message
     )
     def portal_my_vip_suggestion_submit(self, **post):
-        form = {
-            key: post.get(key) if isinstance(post.get(key), str) else ""
-            for key in ("name", "description", "category")
-        }
+        form = self._vip_form(post, ("name", "description", "category"))
         errors = []
         if not self._vip_csrf_ok(post):
             errors.append(self._vip_notice("csrf")["notice"])
