@@ -1,1 +1,5 @@
 from . import portal
+from . import portal_complaint
+from . import portal_meeting
+from . import portal_promise
+from . import portal_suggestion

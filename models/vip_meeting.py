@@ -8,6 +8,8 @@ from .vip_meeting_sync import is_mirroring, mirroring
 
 # Months between two meetings of a recurring series.
 RECURRENCE_MONTHS = {"monthly": 1, "quarterly": 3}
+# meetings the invited customers see on the portal (drafts and cancelled ones not)
+PORTAL_STATES = ("planned", "held", "closed")
 # Fields of a planned meeting copied to its calendar event.
 EVENT_FIELDS = {
     "name",

@@ -16,6 +16,9 @@ ATTENDEE_TO_CALENDAR = {
     "invited": "needsAction",
 }
 
+# answers an invitee may still give or change (before the meeting)
+ANSWERABLE_STATES = ("invited", "accepted", "declined")
+
 
 class VipMeetingAttendee(models.Model):
     _name = "vip.meeting.attendee"

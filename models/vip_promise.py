@@ -20,6 +20,9 @@ FROZEN_FIELDS = (
     "user_id",
 )
 OPEN_STATES = ("to_approve", "open")
+# promises the customer heard (portal): drafts and those awaiting approval are
+# not made yet
+PORTAL_STATES = ("open", "kept", "broken")
 CRON_BATCH_SIZE = 500
 ACTIVITY_APPROVAL = "partner_vip_care.mail_activity_type_promise_approval"
 ACTIVITY_REMINDER = "partner_vip_care.mail_activity_type_promise_reminder"

@@ -6,6 +6,8 @@ from odoo.fields import Domain
 
 DECIDED_STATES = ("accepted", "implemented", "rejected")
 ADOPTED_STATES = ("accepted", "implemented")
+# still worth a customer's support ("Me too" on the portal)
+OPEN_STATES = ("new", "review", "accepted")
 
 
 class VipSuggestion(models.Model):

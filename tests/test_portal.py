@@ -11,7 +11,7 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import format_date, mute_logger
 
-from odoo.addons.partner_vip_care.controllers import portal as portal_module
+from odoo.addons.partner_vip_care.controllers import portal_complaint as portal_module
 
 CSRF_RE = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 

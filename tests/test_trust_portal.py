@@ -12,7 +12,7 @@ from odoo import Command, fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.partner_vip_care.controllers import portal as portal_module
+from odoo.addons.partner_vip_care.controllers import portal_suggestion as portal_module
 
 from .common_rpc import VipRpcCase
 
