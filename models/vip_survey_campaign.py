@@ -369,7 +369,7 @@ class VipSurveyCampaign(models.Model):
 
     def action_close(self):
         """Stop taking answers: unanswered invitations expire now."""
-        self._vip_check_state(("running",), self.env._("close"))
+        self._vip_check_state(("running",), self.env._("end"))
         self._vip_workflow_write({"state": "closed"})
         pending = self.participant_ids.filtered(
             lambda p: p.state == "invited"
