@@ -28,6 +28,7 @@
         "data/vip_promise_data.xml",
         "data/vip_suggestion_mail_data.xml",
         "data/vip_complaint_data.xml",
+        "data/vip_complaint_escalation_mail.xml",
         "views/vip_tier_views.xml",
         "views/vip_tier_history_views.xml",
         "views/res_partner_views.xml",

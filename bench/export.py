@@ -124,7 +124,7 @@ def populate(env, per_sheet, manager, state):
 
 
 def build(env, manager):
-    from odoo.addons.partner_vip_care.report.vip_review_workbook import (
+    from odoo.addons.partner_vip_care.tools.vip_review_workbook import (
         VipReviewWorkbook,
     )
 

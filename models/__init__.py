@@ -46,6 +46,7 @@ from . import survey_user_input_line
 from . import res_company_health
 from . import res_config_settings_health
 from . import res_partner_health
+from . import res_partner_health_engine
 from . import vip_health_history
 from . import account_move
 from . import vip_monthly_digest

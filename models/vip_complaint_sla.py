@@ -581,12 +581,10 @@ class VipComplaint(models.Model):
         escalated to them in this run: {partner: [(complaint, note lines)]}."""
         vals_list = []
         for partner, items in mails.items():
-            base_url = items[0][0].get_base_url()
             env = self.with_context(lang=partner.lang or self.env.lang).env
-            rows = Markup("").join(
-                Markup('<li><a href="%s/odoo/vip.complaint/%s">%s</a> %s</li>')
-                % (base_url, complaint.id, complaint.name, " ".join(lines))
-                for complaint, lines in items
+            body = env["ir.qweb"]._render(
+                "partner_vip_care.vip_sla_escalation_mail_body",
+                {"items": items, "base_url": items[0][0].get_base_url()},
             )
             company = items[0][0].company_id
             vals_list.append(
@@ -595,8 +593,7 @@ class VipComplaint(models.Model):
                         "SLA breaches: %(count)s complaint(s) escalated to you",
                         count=len(items),
                     ),
-                    "body_html": Markup("<p>%s</p><ul>%s</ul>")
-                    % (env._("These complaints need you now:"), rows),
+                    "body_html": body,
                     "email_from": company.email_formatted
                     or self.env.ref("base.partner_root").email_formatted,
                     "recipient_ids": [Command.link(partner.id)],

@@ -3,7 +3,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import format_date
 
-from ..report.vip_review_workbook import VipReviewWorkbook
+from ..tools.vip_review_workbook import VipReviewWorkbook
 
 DIGEST_BATCH_SIZE = 20  # managers per commit: each one gets a workbook built
 

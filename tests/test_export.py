@@ -227,7 +227,7 @@ class TestExport(VipCareCommon):
         self.assertEqual(self._rows(book["VIP 客户名册"])[0][0], "客户")
 
     def test_query_count_does_not_grow(self):
-        from ..report.vip_review_workbook import VipReviewWorkbook
+        from ..tools.vip_review_workbook import VipReviewWorkbook
 
         def build():
             env = self.env(user=self.user_manager)

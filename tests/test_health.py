@@ -8,7 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.partner_vip_care.models.res_partner_health import (
+from odoo.addons.partner_vip_care.models.res_partner_health_engine import (
     health_assessment,
 )
 

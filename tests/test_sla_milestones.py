@@ -8,7 +8,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from ..report.vip_review_workbook import VipReviewWorkbook
+from ..tools.vip_review_workbook import VipReviewWorkbook
 from .common import VipComplaintCommon
 
 MONDAY_9 = datetime(2026, 3, 9, 9, 0)

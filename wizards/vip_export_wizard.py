@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..report.vip_review_workbook import VipReviewWorkbook
+from ..tools.vip_review_workbook import VipReviewWorkbook
 
 # list views the wizard is bound to: the picked rows replace the period filter
 SELECTION_FIELDS = {

@@ -1,0 +1,1 @@
+"""Plain Python helpers that are not models (the Excel workbook builder)."""
