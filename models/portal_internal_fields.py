@@ -17,7 +17,6 @@ class ResPartner(models.Model):
     # tier and evaluation: the portal page reads them in sudo
     vip_tier_id = fields.Many2one(groups=EMPLOYEE)
     vip_tier_color = fields.Integer(groups=EMPLOYEE)
-    vip_tier_level = fields.Integer(groups=EMPLOYEE)
     vip_tier_locked = fields.Boolean(groups=EMPLOYEE)
     vip_lock_reason = fields.Char(groups=EMPLOYEE)
     vip_lock_until = fields.Date(groups=EMPLOYEE)

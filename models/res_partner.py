@@ -37,7 +37,6 @@ class ResPartner(models.Model):
         domain="[('company_id', 'in', allowed_company_ids)]",
     )
     vip_tier_color = fields.Integer(related="vip_tier_id.color")
-    vip_tier_level = fields.Integer(related="vip_tier_id.level")
     vip_tier_locked = fields.Boolean(
         "Tier Locked",
         tracking=True,

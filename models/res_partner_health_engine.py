@@ -259,27 +259,23 @@ class ResPartner(models.Model):
             *HEALTH_FIELDS,
             "vip_next_visit_date",
             "vip_next_management_visit_date",
+            # the last recommendation answer of the satisfaction surveys
+            "vip_last_nps",
+            "vip_last_nps_date",
         ]
-        # the survey feature's last recommendation answer, where installed
-        has_nps = "vip_last_nps" in self._fields
-        if has_nps:
-            columns.append("vip_last_nps")
-            if "vip_last_nps_date" in self._fields:
-                columns.append("vip_last_nps_date")
         self.flush_model(columns[1:])
         # sudo: every customer of the company, whoever asks for the assessment
         query = self.sudo()._search(domain)
         result = self.env.execute_query_dict(
             query.select(*(SQL.identifier(query.table, column) for column in columns))
         )
-        if has_nps:
-            for row in result:
-                answered = row.pop("vip_last_nps_date", True)
-                nps = row.pop("vip_last_nps")
-                # an answer outside the 0-10 scale (stored before the survey
-                # refused them) is no answer
-                known = answered and isinstance(nps, int) and 0 <= nps <= 10
-                row["nps"] = nps if known else None
+        for row in result:
+            answered = row.pop("vip_last_nps_date")
+            nps = row.pop("vip_last_nps")
+            # an answer outside the 0-10 scale (stored before the survey refused
+            # them) is no answer
+            known = answered and isinstance(nps, int) and 0 <= nps <= 10
+            row["nps"] = nps if known else None
         return result
 
     @api.model

@@ -15,6 +15,13 @@ class ResourceCalendar(models.Model):
     workday_ids = fields.One2many(
         "resource.calendar.workday", "calendar_id", "Make-up Working Days"
     )
+    vip_has_workdays = fields.Boolean(
+        "Has Make-up Working Days",
+        readonly=True,
+        copy=False,
+        help="Kept by the make-up working days: a schedule without any is planned "
+        "without looking them up.",
+    )
     vip_holiday_year_ids = fields.One2many(
         "vip.holiday.year", "calendar_id", "Imported Holiday Years"
     )
@@ -43,7 +50,7 @@ class ResourceCalendar(models.Model):
         result = super()._attendance_intervals_batch(
             start_dt, end_dt, resources=resources, domain=domain, tz=tz, lunch=lunch
         )
-        if self.flexible_hours:
+        if self.flexible_hours or not self.vip_has_workdays:
             return result
         # the local dates the range can touch, whatever the timezone
         first, last = (
@@ -120,20 +127,47 @@ class ResourceCalendar(models.Model):
                 )
         return base
 
-    @tools.ormcache("self.id")
     def _vip_workdays(self):
-        """((date, template weekday), …) of the schedule, cached: deadlines are
-        planned often, make-up days change once a year (the cache is cleared when
-        they change)."""
+        """((date, template weekday), …) of the schedule."""
+        return self._vip_workdays_by_calendar().get(self.id, ())
+
+    @tools.ormcache()
+    def _vip_workdays_by_calendar(self):
+        """{calendar id: ((date, template weekday), …)} of every schedule, read
+        in one query and cached: deadlines are planned often, make-up days change
+        once a year (the cache is cleared when they change)."""
         # sudo: the make-up days are part of the schedule anyone planning on it uses
         workdays = (
             self.env["resource.calendar.workday"]
             .sudo()
-            .search_fetch(
-                [("calendar_id", "=", self.id)], ["date", "dayofweek_template"]
-            )
+            .search_fetch([], ["calendar_id", "date", "dayofweek_template"])
         )
-        return tuple((w.date, w.dayofweek_template) for w in workdays)
+        result = defaultdict(list)
+        for workday in workdays:
+            result[workday.calendar_id.id].append(
+                (workday.date, workday.dayofweek_template)
+            )
+        return {calendar: tuple(days) for calendar, days in result.items()}
+
+    def _vip_sync_has_workdays(self):
+        """Set ``vip_has_workdays`` of these schedules from their make-up days
+        (one query to count, one write per changed value); clear the cache."""
+        with_days = {
+            calendar.id
+            for [calendar] in self.env["resource.calendar.workday"]
+            .sudo()
+            ._read_group([("calendar_id", "in", self.ids)], ["calendar_id"])
+        }
+        calendars = self.sudo().exists()
+        for flag in (True, False):
+            changed = calendars.filtered(
+                lambda c, flag=flag: (
+                    (c.id in with_days) == flag and c.vip_has_workdays != flag
+                )
+            )
+            if changed:
+                changed.write({"vip_has_workdays": flag})
+        self.env.registry.clear_cache()
 
     # ------------------------------------------------------------------
     # Public holidays

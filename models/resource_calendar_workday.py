@@ -64,15 +64,17 @@ class ResourceCalendarWorkday(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        self.env.registry.clear_cache()
+        records.calendar_id._vip_sync_has_workdays()
         return records
 
     def write(self, vals):
+        calendars = self.calendar_id
         res = super().write(vals)
-        self.env.registry.clear_cache()
+        (calendars | self.calendar_id)._vip_sync_has_workdays()
         return res
 
     def unlink(self):
+        calendars = self.calendar_id
         res = super().unlink()
-        self.env.registry.clear_cache()
+        calendars._vip_sync_has_workdays()
         return res

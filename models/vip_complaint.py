@@ -8,6 +8,14 @@ from odoo.tools import email_normalize, format_datetime
 
 from .vip_sla_policy import SEVERITIES
 
+COMPLAINT_STATES = [
+    ("new", "New"),
+    ("in_progress", "In Progress"),
+    ("waiting", "Waiting on Customer"),
+    ("resolved", "Resolved"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
 SLA_STATES = [
     ("running", "Running"),
     ("at_risk", "At Risk"),
@@ -152,14 +160,7 @@ class VipComplaint(models.Model):
     resolved_on = fields.Datetime(readonly=True, copy=False)
     closed_on = fields.Datetime(readonly=True, copy=False)
     state = fields.Selection(
-        [
-            ("new", "New"),
-            ("in_progress", "In Progress"),
-            ("waiting", "Waiting on Customer"),
-            ("resolved", "Resolved"),
-            ("closed", "Closed"),
-            ("cancelled", "Cancelled"),
-        ],
+        COMPLAINT_STATES,
         required=True,
         default="new",
         tracking=True,

@@ -1,12 +1,16 @@
+import logging
 from datetime import timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.fields import Domain
 from odoo.tools import format_datetime
 
 from .vip_complaint import RESOLUTION_RUNNING_STATES
 from .vip_sla_milestone import OUTCOME_RANK
+
+_logger = logging.getLogger(__name__)
 
 CRON_BATCH_SIZE = 500
 SLA_AT_RISK = "partner_vip_care.mail_activity_type_vip_sla_at_risk"
@@ -606,18 +610,24 @@ class VipComplaint(models.Model):
         committed in the cron; resumable since handled rows move their
         ``sla_next_check`` forward (or clear it)."""
         now = fields.Datetime.now()
-        domain = [("sla_next_check", "<=", now)]
+        domain = Domain("sla_next_check", "<=", now)
         done = self.browse()
         while True:
             batch = self.search(
-                domain + [("id", "not in", done.ids)] if done else domain,
-                order="sla_next_check, id",
-                limit=batch_size,
+                domain, order="sla_next_check, id", limit=batch_size
             ).try_lock_for_update()
             if not batch:
                 break
             batch._vip_check_sla(now)
             done |= batch
+            # what is due at ``now`` is applied at once (``_vip_sla_due``): handled
+            # rows are due no more, so the next search finds the next ones. A row
+            # still due would come back in every batch: stop rather than loop.
+            if stuck := batch.filtered_domain(domain):
+                _logger.warning(
+                    "SLA check: complaints %s still due after handling", stuck.ids
+                )
+                break
             full = len(batch) == batch_size
             remaining = self.search_count(domain) if full else 0
             time_left = self.env["ir.cron"]._vip_commit_progress(

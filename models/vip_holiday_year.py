@@ -58,9 +58,10 @@ class VipHolidayYear(models.Model):
             record.display_name = f"{record.country_code} {record.year}"
 
     def unlink(self):
+        calendars = self.calendar_id
         res = super().unlink()
-        # their make-up days go with them (ondelete cascade): drop the cached ones
-        self.env.registry.clear_cache()
+        # their make-up days go with them (ondelete cascade): flags and cache follow
+        calendars._vip_sync_has_workdays()
         return res
 
     def _vip_summary(self):

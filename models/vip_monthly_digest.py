@@ -133,7 +133,6 @@ class VipMonthlyDigest(models.Model):
                 "month": month,
                 "rows": summary,
                 "currency": currency,
-                "has_nps": "vip_last_nps" in env["res.partner"]._fields,
                 "format_amount": lambda amount: env[
                     "ir.qweb.field.monetary"
                 ].value_to_html(amount, {"display_currency": currency}),

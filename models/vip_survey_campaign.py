@@ -319,7 +319,7 @@ class VipSurveyCampaign(models.Model):
 
     def action_select_participants(self):
         """Draw the participants of draft campaigns (adds customers not yet in)."""
-        self._vip_check_state(("draft",), self.env._("prepared"))
+        self._vip_check_state(("draft",), self.env._("prepare"))
         self.check_access("write")
         for campaign in self:
             campaign._vip_select_participants()
@@ -328,7 +328,7 @@ class VipSurveyCampaign(models.Model):
     def action_launch(self):
         """Invite the participants through the survey's own invitation (one
         answer token each, in the contact's language) and start the campaign."""
-        self._vip_check_state(("draft",), self.env._("launched"))
+        self._vip_check_state(("draft",), self.env._("launch"))
         self.check_access("write")
         for campaign in self:
             if not campaign.survey_id.active:
@@ -369,7 +369,7 @@ class VipSurveyCampaign(models.Model):
 
     def action_close(self):
         """Stop taking answers: unanswered invitations expire now."""
-        self._vip_check_state(("running",), self.env._("closed"))
+        self._vip_check_state(("running",), self.env._("end"))
         self._vip_workflow_write({"state": "closed"})
         pending = self.participant_ids.filtered(
             lambda p: p.state == "invited"
@@ -386,7 +386,7 @@ class VipSurveyCampaign(models.Model):
     def action_send_results(self):
         """Send each respondent not thanked yet the findings and the actions
         decided, with thanks, in its language; sets ``thanked_on``."""
-        self._vip_check_state(("closed", "thanked"), self.env._("reported back"))
+        self._vip_check_state(("closed", "thanked"), self.env._("report back on"))
         self.check_access("write")
         template = self.env.ref("partner_vip_care.mail_template_vip_survey_thanks")
         for campaign in self:
@@ -470,19 +470,6 @@ class VipSurveyCampaign(models.Model):
         if not respondents:
             return 0.0
         return round(100.0 * (promoters - detractors) / respondents, 1)
-
-    def _vip_check_state(self, allowed, what):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for campaign in self:
-            if campaign.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "Campaign %(name)s is %(state)s: it cannot be %(what)s.",
-                        name=campaign.name,
-                        state=labels[campaign.state],
-                        what=what,
-                    )
-                )
 
     def _vip_target_domain(self):
         self.ensure_one()

@@ -1,7 +1,7 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.vip_complaint import SLA_STATES
+from ..models.vip_complaint import COMPLAINT_STATES, SLA_STATES
 from ..models.vip_sla_policy import SEVERITIES
 
 # Per complaint ``c``, from its SLA history (the rows no correction replaced):
@@ -87,17 +87,7 @@ class VipComplaintReport(models.Model):
     user_id = fields.Many2one("res.users", "Responsible", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     received_on = fields.Datetime(readonly=True)
-    state = fields.Selection(
-        [
-            ("new", "New"),
-            ("in_progress", "In Progress"),
-            ("waiting", "Waiting on Customer"),
-            ("resolved", "Resolved"),
-            ("closed", "Closed"),
-            ("cancelled", "Cancelled"),
-        ],
-        readonly=True,
-    )
+    state = fields.Selection(COMPLAINT_STATES, readonly=True)
     response_sla_state = fields.Selection(SLA_STATES, "Response SLA", readonly=True)
     resolution_sla_state = fields.Selection(SLA_STATES, "Resolution SLA", readonly=True)
     response_compliance = fields.Float(

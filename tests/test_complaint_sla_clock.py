@@ -4,6 +4,7 @@ automatic mails, VIP first."""
 from datetime import datetime, timedelta
 from email.header import Header
 from email.mime.text import MIMEText
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
@@ -100,6 +101,33 @@ class TestSlaClock(VipComplaintCommon):
         self.assertEqual(self._state(complaint), state)
         self.assertEqual(len(complaint.message_ids), messages)
         self.assertEqual(self.env["mail.mail"].search_count([]), mails)
+
+    def test_run_takes_every_due_complaint_batch_after_batch(self):
+        with freeze_time(MONDAY_9):
+            complaints = self.Complaint.concat(*(self._complaint() for _i in range(5)))
+        moment = MONDAY_9 + timedelta(days=20)
+        with freeze_time(moment):
+            done = self.Complaint._cron_check_sla(batch_size=2)
+        self.assertEqual(set(done.ids), set(complaints.ids))
+        self.assertEqual(set(complaints.mapped("escalation_level")), {2})
+        self.assertFalse(self.Complaint.search([("sla_next_check", "<=", moment)]))
+
+    def test_run_stops_on_a_complaint_still_due_after_handling(self):
+        """A complaint the clock could not move would come back in every batch:
+        the run stops and says so instead of looping."""
+        with freeze_time(MONDAY_9):
+            complaints = self.Complaint.concat(*(self._complaint() for _i in range(3)))
+        moment = MONDAY_9 + timedelta(days=20)
+        Complaint = self.registry["vip.complaint"]
+        with (
+            patch.object(Complaint, "_vip_check_sla", lambda self, now=None: None),
+            freeze_time(moment),
+            self.assertLogs("odoo.addons.partner_vip_care", "WARNING") as logs,
+        ):
+            done = self.Complaint._cron_check_sla(batch_size=2)
+        self.assertEqual(len(done), 2)
+        self.assertIn("still due after handling", logs.output[0])
+        self.assertEqual(complaints.mapped("escalation_level"), [0, 0, 0])
 
     def test_result_depends_on_the_moment_not_on_how_often_it_ran(self):
         with freeze_time(MONDAY_9):

@@ -329,7 +329,7 @@ class TestExport(VipCareCommon):
             self.assertIn("承诺台账", book.sheetnames)
             # a second run the same month sends nothing more
             count = self.env["mail.mail"].search_count([])
-            self.env["vip.export.wizard"]._cron_vip_monthly_digest()
+            self.env["vip.monthly.digest"]._cron_vip_monthly_digest()
             self.assertEqual(self.env["mail.mail"].search_count([]), count)
 
     def test_monthly_digest_scheduler(self):

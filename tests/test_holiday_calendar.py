@@ -181,6 +181,47 @@ class TestHolidayCalendar(VipComplaintCommon):
             datetime(2026, 2, 24, 4, 0),
         )
 
+    def test_schedule_knows_whether_it_has_make_up_days(self):
+        """A schedule without make-up days is planned without looking them up:
+        its flag follows the days added by hand, by an import, and removed."""
+        tz_sh = self._shanghai_time
+        self.assertFalse(self.shanghai.vip_has_workdays)
+        self._import(self.shanghai, "CN", 2025)
+        self.assertTrue(self.shanghai.vip_has_workdays)
+        # Sunday 2025-09-28 works (Tuesday's hours)
+        self.assertEqual(
+            self.shanghai.get_work_hours_count(
+                tz_sh(2025, 9, 28, 0), tz_sh(2025, 9, 29, 0)
+            ),
+            8,
+        )
+        self.shanghai.vip_holiday_year_ids.unlink()
+        self.assertFalse(self.shanghai.workday_ids)
+        self.assertFalse(self.shanghai.vip_has_workdays)
+        self.assertEqual(
+            self.shanghai.get_work_hours_count(
+                tz_sh(2025, 9, 28, 0), tz_sh(2025, 9, 29, 0)
+            ),
+            0,
+        )
+        workday = self.env["resource.calendar.workday"].create(
+            {
+                "calendar_id": self.shanghai.id,
+                "date": date(2025, 9, 28),
+                "dayofweek_template": "1",
+            }
+        )
+        self.assertTrue(self.shanghai.vip_has_workdays)
+        other = self.shanghai.copy({"name": "Beijing office"})
+        workday.calendar_id = other
+        self.assertFalse(self.shanghai.vip_has_workdays)
+        self.assertTrue(other.vip_has_workdays)
+        self.assertEqual(
+            other.get_work_hours_count(tz_sh(2025, 9, 28, 0), tz_sh(2025, 9, 29, 0)), 8
+        )
+        workday.unlink()
+        self.assertFalse(other.vip_has_workdays)
+
     def test_tw_2025_lunar_new_year_make_up_day(self):
         self.env["res.lang"]._activate_lang("zh_TW")
         taipei = self.shanghai.copy({"name": "Taipei office", "tz": "Asia/Taipei"})

@@ -1,5 +1,3 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -155,13 +153,3 @@ class VipExportWizard(models.TransientModel):
             "url": f"/web/content/{attachment.id}?download=true",
             "target": "self",
         }
-
-    @api.model
-    def _vip_previous_month(self, today):
-        first = today.replace(day=1) - relativedelta(months=1)
-        return first, first + relativedelta(months=1, days=-1)
-
-    @api.model
-    def _cron_vip_monthly_digest(self):
-        """The monthly digest to the VIP managers (see ``vip.monthly.digest``)."""
-        return self.env["vip.monthly.digest"]._cron_vip_monthly_digest()
