@@ -24,6 +24,8 @@ from . import vip_sla_policy
 from . import vip_complaint
 from . import vip_sla_milestone
 from . import vip_complaint_sla
+from . import vip_complaint_sla_escalation
+from . import vip_complaint_mail
 from . import vip_holiday_year
 from . import resource_calendar_workday
 from . import resource_calendar_leaves

@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from markupsafe import Markup
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import email_normalize, format_datetime
@@ -15,13 +13,6 @@ COMPLAINT_STATES = [
     ("resolved", "Resolved"),
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
-]
-SLA_STATES = [
-    ("running", "Running"),
-    ("at_risk", "At Risk"),
-    ("breached", "Breached"),
-    ("met", "Met"),
-    ("met_late", "Met Late"),
 ]
 # complaint states in which the resolution clock runs (waiting pauses it)
 RESOLUTION_RUNNING_STATES = ("new", "in_progress")
@@ -67,6 +58,7 @@ class VipComplaint(models.Model):
     partner_user_id = fields.Many2one(
         related="commercial_partner_id.user_id",
         string="Account Manager",
+        groups="base.group_user",
     )
     contact_name = fields.Char()
     email_from = fields.Char("Email", index="trigram")
@@ -99,6 +91,7 @@ class VipComplaint(models.Model):
         index="btree_not_null",
         help="The customer's tier when the complaint was received; later tier "
         "changes do not alter the deadlines.",
+        groups="base.group_user",
     )
     priority = fields.Integer(
         compute="_compute_is_vip",
@@ -118,22 +111,11 @@ class VipComplaint(models.Model):
     )
     followup_ids = fields.One2many("vip.complaint", "parent_id", "Follow-ups")
     is_vip = fields.Boolean(
-        "VIP", compute="_compute_is_vip", store=True, help="The customer had a tier."
-    )
-    sla_policy_id = fields.Many2one(
-        "vip.sla.policy", "SLA Policy", readonly=True, index="btree_not_null"
-    )
-    calendar_id = fields.Many2one(
-        "resource.calendar",
-        "Working Hours",
-        readonly=True,
-        help="Business hours and public holidays the deadlines are counted in.",
-    )
-    response_hours = fields.Float(
-        "Allowed Response (hours)", readonly=True, aggregator="avg"
-    )
-    resolution_hours = fields.Float(
-        "Allowed Resolution (hours)", readonly=True, aggregator="avg"
+        "VIP",
+        compute="_compute_is_vip",
+        store=True,
+        help="The customer had a tier.",
+        groups="base.group_user",
     )
     user_id = fields.Many2one(
         "res.users",
@@ -152,10 +134,6 @@ class VipComplaint(models.Model):
     received_on = fields.Datetime(
         required=True, default=fields.Datetime.now, readonly=True, copy=False
     )
-    response_deadline = fields.Datetime(readonly=True, index=True, copy=False)
-    resolution_deadline = fields.Datetime(
-        readonly=True, index=True, copy=False, tracking=True
-    )
     responded_on = fields.Datetime(readonly=True, copy=False)
     resolved_on = fields.Datetime(readonly=True, copy=False)
     closed_on = fields.Datetime(readonly=True, copy=False)
@@ -168,57 +146,35 @@ class VipComplaint(models.Model):
         copy=False,
         group_expand="_group_expand_states",
     )
-    response_sla_state = fields.Selection(
-        SLA_STATES,
-        "Response SLA",
-        compute="_compute_sla_states",
-        store=True,
-        readonly=True,
-        index=True,
-        copy=False,
-        tracking=True,
-    )
-    resolution_sla_state = fields.Selection(
-        SLA_STATES,
-        "Resolution SLA",
-        compute="_compute_sla_states",
-        store=True,
-        readonly=True,
-        index=True,
-        copy=False,
-        tracking=True,
-    )
-    escalation_level = fields.Integer(
-        readonly=True,
-        copy=False,
-        tracking=True,
-        aggregator="max",
-        help="1: the escalation contact was notified of a breach; 2: the VIP "
-        "managers were, after another full SLA period.",
-    )
-    next_deadline = fields.Datetime(
-        compute="_compute_next_deadline",
-        store=True,
-        index="btree_not_null",
-        help="The response deadline until the customer is answered, then the "
-        "resolution deadline while the complaint is open.",
-    )
-    sla_badge = fields.Char("Time Left", compute="_compute_sla_badge")
     reopen_count = fields.Integer(readonly=True, copy=False)
-    root_cause = fields.Text()
-    corrective_action = fields.Text()
+    root_cause = fields.Text(groups="base.group_user")
+    corrective_action = fields.Text(groups="base.group_user")
     resolution = fields.Html()
-    cancel_reason = fields.Text(readonly=True, copy=False)
+    cancel_reason = fields.Text(readonly=True, copy=False, groups="base.group_user")
     visit_id = fields.Many2one(
-        "vip.visit", "Raised at Visit", index="btree_not_null", copy=False
+        "vip.visit",
+        "Raised at Visit",
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
     )
     meeting_id = fields.Many2one(
-        "vip.meeting", "Raised at Meeting", index="btree_not_null", copy=False
+        "vip.meeting",
+        "Raised at Meeting",
+        index="btree_not_null",
+        copy=False,
+        groups="base.group_user",
     )
     promise_ids = fields.One2many(
-        "vip.promise", "complaint_id", "Compensation Promises", copy=False
+        "vip.promise",
+        "complaint_id",
+        "Compensation Promises",
+        copy=False,
+        groups="base.group_user",
     )
-    promise_count = fields.Integer(compute="_compute_promise_count")
+    promise_count = fields.Integer(
+        compute="_compute_promise_count", groups="base.group_user"
+    )
 
     # ------------------------------------------------------------------
     # compute
@@ -250,31 +206,6 @@ class VipComplaint(models.Model):
         for complaint in self:
             complaint.is_vip = bool(complaint.tier_id)
             complaint.priority = complaint.tier_id.level + 1 if complaint.tier_id else 0
-
-    @api.depends("state", "responded_on", "response_deadline", "resolution_deadline")
-    def _compute_next_deadline(self):
-        for complaint in self:
-            if complaint.state in ("resolved", "closed", "cancelled"):
-                complaint.next_deadline = False
-            elif not complaint.responded_on:
-                complaint.next_deadline = complaint.response_deadline
-            else:
-                complaint.next_deadline = complaint.resolution_deadline
-
-    @api.depends("next_deadline", "state")
-    def _compute_sla_badge(self):
-        now = fields.Datetime.now()
-        for complaint in self:
-            if not complaint.next_deadline or complaint.state == "waiting":
-                complaint.sla_badge = False
-                continue
-            delta = complaint.next_deadline - now
-            label = self._format_duration(abs(delta))
-            complaint.sla_badge = (
-                self.env._("%s left", label)
-                if delta.total_seconds() >= 0
-                else self.env._("%s overdue", label)
-            )
 
     def _compute_access_url(self):
         res = super()._compute_access_url()
@@ -521,239 +452,6 @@ class VipComplaint(models.Model):
             )
         return True
 
-    def action_correct_sla(self, field_name=None, value=None, reason=None):
-        """Administrators: correct a wrong SLA result (a deadline, a state, the
-        escalation level), logged in the chatter with who and why. Without a
-        field, open the wizard asking for it."""
-        self.ensure_one()
-        Correction = self.env["vip.complaint.sla.correction"]
-        if field_name is None:
-            return {
-                "type": "ir.actions.act_window",
-                "name": self.env._("Correct SLA Result"),
-                "res_model": Correction._name,
-                "view_mode": "form",
-                "target": "new",
-                "context": {"default_complaint_id": self.id},
-            }
-        Correction._vip_apply(self, field_name, value, reason)
-        return True
-
-    # ------------------------------------------------------------------
-    # mail
-    # ------------------------------------------------------------------
-
-    @api.model
-    @api.private  # the mail gateway's entry, never an RPC client's
-    def message_new(self, msg_dict, custom_values=None):
-        """A mail to the complaints alias: a complaint for the customer matching the
-        sender, acknowledged by e-mail with its reference and response deadline."""
-        values = dict(custom_values or {})
-        email = email_normalize(msg_dict.get("email_from") or "")
-        partner = self._vip_find_partner_by_email(email) if email else False
-        values.setdefault("name", "New")
-        values.setdefault(
-            "subject", msg_dict.get("subject") or self.env._("(no subject)")
-        )
-        values.setdefault("description", msg_dict.get("body"))
-        values.setdefault("channel", "email")
-        values.setdefault("email_from", msg_dict.get("email_from"))
-        if partner:
-            values.setdefault("partner_id", partner.id)
-            values.setdefault("contact_name", partner.name)
-            values.setdefault("user_id", partner.commercial_partner_id.user_id.id)
-            values.setdefault(
-                "company_id",
-                partner.company_id.id or self.env.company.id,
-            )
-        else:
-            values.setdefault("user_id", False)
-        complaint = super().message_new(msg_dict, custom_values=values)
-        complaint._send_acknowledgement()
-        return complaint
-
-    @api.private  # the mail gateway's entry, never an RPC client's
-    def message_update(self, msg_dict, update_vals=None):
-        """A mail in a complaint's thread. From an address known for the customer
-        (or from the staff) it joins the conversation; from anyone else it is
-        kept as an internal message, moves nothing, and the responsible is asked
-        to review it."""
-        sender = email_normalize(msg_dict.get("email_from") or "") or ""
-        for complaint in self:
-            if not complaint._vip_is_known_sender(sender):
-                msg_dict["is_internal"] = True
-                complaint._vip_review_unknown_sender(msg_dict)
-        return super().message_update(msg_dict, update_vals=update_vals)
-
-    def _vip_customer_emails(self):
-        """The normalized addresses known for the complaint's customer: its
-        e-mail, the customer company's and its contacts', archived ones too."""
-        self.ensure_one()
-        emails = {email_normalize(self.email_from or "")}
-        customer = self.commercial_partner_id
-        if customer:
-            # sudo: the addresses decide, whoever reads the thread
-            contacts = (
-                self.env["res.partner"]
-                .sudo()
-                .with_context(active_test=False)
-                .search_fetch(
-                    [
-                        ("commercial_partner_id", "=", customer.id),
-                        ("email_normalized", "!=", False),
-                    ],
-                    ["email_normalized"],
-                )
-            )
-            emails.update(contacts.mapped("email_normalized"))
-        return emails - {False, None, ""}
-
-    def _vip_is_known_sender(self, email):
-        """The customer's addresses, and the staff's (replying by mail)."""
-        self.ensure_one()
-        if not email:
-            return False
-        if email in self._vip_customer_emails():
-            return True
-        # sudo: internal users' addresses, whoever the gateway runs as
-        return bool(
-            self.env["res.users"]
-            .sudo()
-            .search_count(
-                [("share", "=", False), ("email_normalized", "=", email)], limit=1
-            )
-        )
-
-    def _vip_review_unknown_sender(self, msg_dict):
-        """An activity for the responsible (else the escalation contact) about a
-        mail of an unknown sender, in their language."""
-        self.ensure_one()
-        user = self.user_id or self._vip_escalation_target()
-        if not user:
-            return
-        env = self.with_context(lang=user.lang or self.env.lang).env
-        # sudo: the gateway files the review for the responsible
-        self.sudo().activity_schedule(
-            "mail.mail_activity_data_todo",
-            user_id=user.id,
-            summary=env._(
-                "Mail from %(sender)s to review: not an address of the customer",
-                sender=msg_dict.get("email_from") or "-",
-            ),
-            note=env._(
-                "A mail from %(sender)s (%(subject)s) arrived in the thread of "
-                "%(name)s. It is kept as an internal message and changed nothing; "
-                "forward it to the customer or act on it if it belongs here.",
-                sender=msg_dict.get("email_from") or "-",
-                subject=msg_dict.get("subject") or "-",
-                name=self.name,
-            ),
-        )
-
-    def _message_post_after_hook(self, message, msg_values):
-        self._sla_response_from_message(message)
-        self._vip_customer_replied(message)
-        return super()._message_post_after_hook(message, msg_values)
-
-    def _vip_is_customer_message(self, message):
-        """A public message written by the customer (mail or portal)."""
-        self.ensure_one()
-        # a mail of the customer counts even when it answers a note (Odoo files
-        # such replies as internal); a portal message must be public
-        if message.message_type != "email" and (
-            message.message_type != "comment"
-            or message.is_internal
-            or message.subtype_id.internal
-        ):
-            return False
-        if message.message_type == "email":
-            # by mail, the sender's address decides: one known for the customer
-            sender = email_normalize(message.email_from or "")
-            return bool(sender) and sender in self._vip_customer_emails()
-        if message.author_id:
-            customer = self.commercial_partner_id
-            return (
-                bool(customer) and message.author_id.commercial_partner_id == customer
-            )
-        sender = email_normalize(message.email_from or "")
-        return bool(sender) and sender == email_normalize(self.email_from or "")
-
-    def _vip_customer_replied(self, message):
-        """The customer wrote back: a complaint waiting on it resumes (the paused
-        business hours push the deadline), a complaint resolved within the
-        company's reopen days reopens, a closed one (or resolved longer ago)
-        gets a follow-up complaint linked by ``parent_id``."""
-        complaint = self[:1]
-        if not complaint or not complaint._vip_is_customer_message(message):
-            return
-        # sudo: the customer's own reply moves its complaint, whether it came by
-        # mail or through the portal
-        complaint = complaint.sudo()
-        if complaint.state == "waiting":
-            complaint.action_resume()
-        elif complaint.state == "resolved" and complaint._vip_reopens_on_reply():
-            complaint.action_reopen()
-        elif complaint.state in ("resolved", "closed"):
-            complaint._vip_open_followup(message)
-
-    def _vip_reopens_on_reply(self):
-        self.ensure_one()
-        days = self.company_id.vip_reopen_days
-        limit = fields.Datetime.now() - timedelta(days=days)
-        return bool(self.resolved_on) and self.resolved_on >= limit
-
-    def _vip_open_followup(self, message):
-        """A new complaint for a reply to a closed one, acknowledged like any."""
-        self.ensure_one()
-        followup = self.create(
-            {
-                "subject": self.subject,
-                "description": message.body,
-                "partner_id": (message.author_id or self.partner_id).id,
-                "email_from": message.email_from or self.email_from,
-                "channel": "email" if message.message_type == "email" else "portal",
-                "category_id": self.category_id.id,
-                "severity": self.severity,
-                "user_id": self.user_id.id,
-                "company_id": self.company_id.id,
-                "parent_id": self.id,
-            }
-        )
-        followup._send_acknowledgement()
-        self.message_post(
-            body=Markup("%s %s")
-            % (
-                self.env._("The customer wrote back after closing: follow-up"),
-                followup._get_html_link(),
-            ),
-            subtype_xmlid="mail.mt_note",
-        )
-        return followup
-
-    def _sla_response_from_message(self, message):
-        """The first message sent to the customer by the company is the response;
-        automatic ones (acknowledgement, rating request) are not comments."""
-        complaint = self[:1]
-        if (
-            not complaint
-            or complaint.responded_on
-            or message.message_type != "comment"
-            or message.is_internal
-            or not message.subtype_id
-            or message.subtype_id.internal
-            or not message.author_id
-            or message.author_id.commercial_partner_id
-            == complaint.commercial_partner_id
-            or not message.author_id.with_context(active_test=False).user_ids.filtered(
-                lambda u: not u.share
-            )
-        ):
-            return
-        # sudo: a reply the author may post answers the customer, whatever their
-        # right to edit the complaint. The server's moment, never ``message.date``
-        # (a client may choose it)
-        complaint.sudo()._sla_record_response(fields.Datetime.now())
-
     def action_offer_compensation(self):
         """A draft promise to the customer, linked to the complaint: it goes through
         the ledger like any promise (bottom line, approval)."""
@@ -893,12 +591,3 @@ class VipComplaint(models.Model):
             order="is_company desc, id",
             limit=1,
         )
-
-    @api.model
-    def _format_duration(self, delta):
-        minutes = int(delta.total_seconds() // 60)
-        days, minutes = divmod(minutes, 24 * 60)
-        hours, minutes = divmod(minutes, 60)
-        if days:
-            return self.env._("%(days)sd %(hours)sh", days=days, hours=hours)
-        return self.env._("%(hours)sh %(minutes)02dm", hours=hours, minutes=minutes)

@@ -1,9 +1,7 @@
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import format_datetime
 
@@ -13,8 +11,13 @@ from .vip_sla_milestone import OUTCOME_RANK
 _logger = logging.getLogger(__name__)
 
 CRON_BATCH_SIZE = 500
-SLA_AT_RISK = "partner_vip_care.mail_activity_type_vip_sla_at_risk"
-SLA_BREACH = "partner_vip_care.mail_activity_type_vip_sla_breach"
+SLA_STATES = [
+    ("running", "Running"),
+    ("at_risk", "At Risk"),
+    ("breached", "Breached"),
+    ("met", "Met"),
+    ("met_late", "Met Late"),
+]
 
 
 class VipComplaint(models.Model):
@@ -23,11 +26,88 @@ class VipComplaint(models.Model):
 
     _inherit = "vip.complaint"
 
+    sla_policy_id = fields.Many2one(
+        "vip.sla.policy",
+        "SLA Policy",
+        readonly=True,
+        index="btree_not_null",
+        groups="base.group_user",
+    )
+    calendar_id = fields.Many2one(
+        "resource.calendar",
+        "Working Hours",
+        readonly=True,
+        help="Business hours and public holidays the deadlines are counted in.",
+        groups="base.group_user",
+    )
+    response_hours = fields.Float(
+        "Allowed Response (hours)",
+        readonly=True,
+        aggregator="avg",
+        groups="base.group_user",
+    )
+    resolution_hours = fields.Float(
+        "Allowed Resolution (hours)",
+        readonly=True,
+        aggregator="avg",
+        groups="base.group_user",
+    )
+    response_deadline = fields.Datetime(readonly=True, index=True, copy=False)
+    resolution_deadline = fields.Datetime(
+        readonly=True, index=True, copy=False, tracking=True
+    )
+    response_sla_state = fields.Selection(
+        SLA_STATES,
+        "Response SLA",
+        compute="_compute_sla_states",
+        store=True,
+        readonly=True,
+        index=True,
+        copy=False,
+        tracking=True,
+    )
+    resolution_sla_state = fields.Selection(
+        SLA_STATES,
+        "Resolution SLA",
+        compute="_compute_sla_states",
+        store=True,
+        readonly=True,
+        index=True,
+        copy=False,
+        tracking=True,
+    )
+    escalation_level = fields.Integer(
+        readonly=True,
+        copy=False,
+        tracking=True,
+        aggregator="max",
+        help="1: the escalation contact was notified of a breach; 2: the VIP "
+        "managers were, after another full SLA period.",
+        groups="base.group_user",
+    )
+    next_deadline = fields.Datetime(
+        compute="_compute_next_deadline",
+        store=True,
+        index="btree_not_null",
+        help="The response deadline until the customer is answered, then the "
+        "resolution deadline while the complaint is open.",
+    )
+    sla_badge = fields.Char(
+        "Time Left", compute="_compute_sla_badge", groups="base.group_user"
+    )
     # moments the SLA cron looks at, planned in business hours at intake
-    response_risk_on = fields.Datetime(readonly=True, copy=False)
-    response_escalate_on = fields.Datetime(readonly=True, copy=False)
-    resolution_risk_on = fields.Datetime(readonly=True, copy=False)
-    resolution_escalate_on = fields.Datetime(readonly=True, copy=False)
+    response_risk_on = fields.Datetime(
+        readonly=True, copy=False, groups="base.group_user"
+    )
+    response_escalate_on = fields.Datetime(
+        readonly=True, copy=False, groups="base.group_user"
+    )
+    resolution_risk_on = fields.Datetime(
+        readonly=True, copy=False, groups="base.group_user"
+    )
+    resolution_escalate_on = fields.Datetime(
+        readonly=True, copy=False, groups="base.group_user"
+    )
     sla_next_check = fields.Datetime(
         compute="_compute_sla_next_check",
         store=True,
@@ -35,14 +115,16 @@ class VipComplaint(models.Model):
         copy=False,
         help="Next moment the SLA cron has something to do for this complaint "
         "(at risk, breach or escalation); empty when nothing is pending.",
+        groups="base.group_user",
     )
-    waiting_since = fields.Datetime(readonly=True, copy=False)
+    waiting_since = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     paused_hours = fields.Float(
         "Paused (business hours)",
         readonly=True,
         copy=False,
         help="Business hours spent waiting on the customer, added to the "
         "resolution deadline.",
+        groups="base.group_user",
     )
     sla_milestone_ids = fields.One2many(
         "vip.sla.milestone",
@@ -96,6 +178,58 @@ class VipComplaint(models.Model):
                 moments.append(complaint._sla_pending_moment("resolution"))
             moments = [moment for moment in moments if moment]
             complaint.sla_next_check = min(moments) if moments else False
+
+    @api.depends("state", "responded_on", "response_deadline", "resolution_deadline")
+    def _compute_next_deadline(self):
+        for complaint in self:
+            if complaint.state in ("resolved", "closed", "cancelled"):
+                complaint.next_deadline = False
+            elif not complaint.responded_on:
+                complaint.next_deadline = complaint.response_deadline
+            else:
+                complaint.next_deadline = complaint.resolution_deadline
+
+    @api.depends("next_deadline", "state")
+    def _compute_sla_badge(self):
+        now = fields.Datetime.now()
+        for complaint in self:
+            if not complaint.next_deadline or complaint.state == "waiting":
+                complaint.sla_badge = False
+                continue
+            delta = complaint.next_deadline - now
+            label = self._format_duration(abs(delta))
+            complaint.sla_badge = (
+                self.env._("%s left", label)
+                if delta.total_seconds() >= 0
+                else self.env._("%s overdue", label)
+            )
+
+    def action_correct_sla(self, field_name=None, value=None, reason=None):
+        """Administrators: correct a wrong SLA result (a deadline, a state, the
+        escalation level), logged in the chatter with who and why. Without a
+        field, open the wizard asking for it."""
+        self.ensure_one()
+        Correction = self.env["vip.complaint.sla.correction"]
+        if field_name is None:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Correct SLA Result"),
+                "res_model": Correction._name,
+                "view_mode": "form",
+                "target": "new",
+                "context": {"default_complaint_id": self.id},
+            }
+        Correction._vip_apply(self, field_name, value, reason)
+        return True
+
+    @api.model
+    def _format_duration(self, delta):
+        minutes = int(delta.total_seconds() // 60)
+        days, minutes = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(minutes, 60)
+        if days:
+            return self.env._("%(days)sd %(hours)sh", days=days, hours=hours)
+        return self.env._("%(hours)sh %(minutes)02dm", hours=hours, minutes=minutes)
 
     # ------------------------------------------------------------------
     # deadlines
@@ -405,203 +539,6 @@ class VipComplaint(models.Model):
                 )
         # sudo: the clock's own rows
         warned.sudo().write({"warned_on": now})
-
-    def _vip_sla_notice(self, at_risk, breached, levels, managers):
-        """What to tell whom about this complaint once its due values are written:
-        (complaint, note lines in a language: ``lines(lang)``, activities as (type,
-        user, index of its line, moment), partners notified, new followers)."""
-        self.ensure_one()
-        activities = []
-        notified = followers = self.env["res.partner"]
-        for index, kind in enumerate(at_risk):  # one warning per clock, whenever
-            user = self.user_id or self._vip_escalation_target()
-            activities.append((SLA_AT_RISK, user, index, self[f"{kind}_deadline"]))
-        now = fields.Datetime.now()
-        target = (self._vip_escalation_target() or managers)[:1]
-        if 1 in levels:
-            activities.append((SLA_BREACH, target, len(at_risk), now))
-            notified |= target.partner_id
-        if 2 in levels:
-            activities.append(
-                (SLA_BREACH, managers[:1], len(at_risk) + (1 in levels), now)
-            )
-            notified |= managers.partner_id
-            followers |= managers[1:].partner_id
-        texts = {}
-
-        def lines(lang, tz=None):
-            """The note lines in ``lang`` (moments in ``tz`` when given), built once
-            per language and time zone."""
-            key = (lang, tz)
-            if key not in texts:
-                context = {"lang": lang, "tz": tz} if tz else {"lang": lang}
-                texts[key] = self.with_context(**context)._vip_sla_lines(
-                    at_risk, breached, levels, managers, target
-                )
-            return texts[key]
-
-        return self, lines, activities, notified, followers
-
-    def _vip_sla_lines(self, at_risk, breached, levels, managers, target):
-        """The note lines of ``_vip_sla_notice`` in the context's language: one
-        per clock at risk, then one per level reached."""
-        tz = self.env.context.get("tz") or False  # the reader's, for display only
-        labels = {
-            "response": self.env._("response"),
-            "resolution": self.env._("resolution"),
-        }
-        lines = [
-            self.env._(
-                "The %(kind)s deadline %(deadline)s is at risk.",
-                kind=labels[kind],
-                deadline=format_datetime(self.env, self[f"{kind}_deadline"], tz=tz),
-            )
-            for kind in at_risk
-        ]
-        if 1 in levels:
-            kinds = [
-                kind
-                for kind in self._vip_sla_open_kinds()
-                if self._sla_live_state(kind) == "breached"
-            ] or ["response"]
-            lines.append(
-                self.env._(
-                    "%(name)s breached its %(kind)s deadline %(deadline)s (customer "
-                    "%(customer)s): escalated to %(target)s.",
-                    name=self.name,
-                    kind=", ".join(labels[k] for k in kinds),
-                    deadline=format_datetime(
-                        self.env, self[f"{kinds[0]}_deadline"], tz=tz
-                    ),
-                    customer=self.partner_id.display_name or "-",
-                    target=target.name or "-",
-                )
-            )
-        if 2 in levels:
-            lines.append(
-                self.env._(
-                    "%(name)s is still breached one full SLA period after its "
-                    "deadline: escalated to the VIP managers %(managers)s.",
-                    name=self.name,
-                    managers=", ".join(managers.mapped("name")) or "-",
-                )
-            )
-        if breached and not levels:
-            lines.append(
-                self.env._(
-                    "The %(kind)s deadline is breached (already escalated).",
-                    kind=", ".join(labels[k] for k in breached),
-                )
-            )
-        return lines
-
-    @api.model
-    def _vip_sla_notify(self, notices):
-        """Activities in one create, notes logged in batches of the same
-        recipients, followers added per group, one mail per person notified.
-        Notes are in the company's language, each activity in its assignee's,
-        each mail in its recipient's."""
-        model_id = self.env["ir.model"]._get_id(self._name)
-        activity_vals, seen = [], set()
-        groups, followers, mails = {}, {}, {}
-        envs = {}
-
-        def env_of(lang):
-            lang = lang or self.env.lang
-            if lang not in envs:
-                envs[lang] = self.with_context(lang=lang).env
-            return envs[lang]
-
-        for complaint, lines, activities, notified, new_followers in notices:
-            for xmlid, user, index, deadline in activities:
-                # one breach activity per person, one warning per clock
-                key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and index)
-                if not user or key in seen:
-                    continue
-                seen.add(key)
-                env = env_of(user.lang)
-                summary = lines(env.lang, user.tz)[index]
-                activity_vals.append(
-                    complaint._vip_sla_activity_vals(
-                        env, model_id, xmlid, user, summary, deadline
-                    )
-                )
-            note_lang = env_of(complaint.company_id.partner_id.lang).lang
-            body = Markup("<br/>").join(
-                Markup("%s") % line for line in lines(note_lang)
-            )
-            groups.setdefault(notified, {})[complaint.id] = body
-            if new_followers:
-                followers[new_followers] = (
-                    followers.get(new_followers, self.browse()) | complaint
-                )
-            for partner in notified:
-                mails.setdefault(partner, []).append(
-                    (complaint, lines(env_of(partner.lang).lang, partner.tz))
-                )
-        self._vip_sla_post(activity_vals, groups, followers, mails)
-
-    def _vip_sla_activity_vals(self, env, model_id, xmlid, user, summary, deadline):
-        """An SLA activity of this complaint for ``user``, in ``env``'s language."""
-        self.ensure_one()
-        return {
-            "res_model_id": model_id,
-            "res_id": self.id,
-            "activity_type_id": self.env.ref(xmlid).id,
-            "user_id": user.id,
-            "date_deadline": fields.Date.context_today(self, deadline),
-            "summary": summary
-            if xmlid == SLA_AT_RISK
-            else env._("SLA breach: %s", self.name),
-            "note": Markup("<p>%s</p>") % summary,
-            "automated": True,
-        }
-
-    @api.model
-    def _vip_sla_post(self, activity_vals, groups, followers, mails):
-        """Create the activities at once, log the notes per group of recipients,
-        add the followers per group and send the grouped mails."""
-        # the recipients hear of it once, in the grouped mail below
-        Activity = self.env["mail.activity"].with_context(
-            mail_activity_quick_update=True
-        )
-        # sudo: activities for the escalation contacts and managers, not the caller
-        Activity.sudo().create(activity_vals)
-        for notified, bodies in groups.items():
-            self.browse(list(bodies))._message_log_batch(
-                bodies=bodies, partner_ids=notified.ids
-            )
-        for partners, complaints in followers.items():
-            complaints.message_subscribe(partner_ids=partners.ids)
-        self._vip_sla_send_digests(mails)
-
-    @api.model
-    def _vip_sla_send_digests(self, mails):
-        """One mail per person notified, in their language, listing the complaints
-        escalated to them in this run: {partner: [(complaint, note lines)]}."""
-        vals_list = []
-        for partner, items in mails.items():
-            env = self.with_context(lang=partner.lang or self.env.lang).env
-            body = env["ir.qweb"]._render(
-                "partner_vip_care.vip_sla_escalation_mail_body",
-                {"items": items, "base_url": items[0][0].get_base_url()},
-            )
-            company = items[0][0].company_id
-            vals_list.append(
-                {
-                    "subject": env._(
-                        "SLA breaches: %(count)s complaint(s) escalated to you",
-                        count=len(items),
-                    ),
-                    "body_html": body,
-                    "email_from": company.email_formatted
-                    or self.env.ref("base.partner_root").email_formatted,
-                    "recipient_ids": [Command.link(partner.id)],
-                    "auto_delete": True,
-                }
-            )
-        # sudo: the job's mail queue, whoever runs the SLA check
-        self.env["mail.mail"].sudo().create(vals_list)
 
     @api.model
     def _cron_check_sla(self, batch_size=CRON_BATCH_SIZE):

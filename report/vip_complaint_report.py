@@ -1,7 +1,8 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
-from ..models.vip_complaint import COMPLAINT_STATES, SLA_STATES
+from ..models.vip_complaint import COMPLAINT_STATES
+from ..models.vip_complaint_sla import SLA_STATES
 from ..models.vip_sla_policy import SEVERITIES
 
 # Per complaint ``c``, from its SLA history (the rows no correction replaced):

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..models.vip_complaint import SLA_STATES
+from ..models.vip_complaint_sla import SLA_STATES
 
 DECIDED_STATES = ("met", "met_late", "breached")
 
