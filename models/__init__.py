@@ -53,6 +53,5 @@ from . import vip_health_history
 from . import account_move
 from . import vip_monthly_digest
 from . import res_partner_commercial
-from . import portal_internal_fields
 from . import mail_message
 from . import mail_thread_portal

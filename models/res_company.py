@@ -9,53 +9,63 @@ class ResCompany(models.Model):
         "VIP Revenue Window (months)",
         default=12,
         help="Invoiced revenue of this many past months decides a customer's tier.",
+        groups="base.group_user",
     )
     vip_downgrade_grace_days = fields.Integer(
         "VIP Downgrade Grace (days)",
         default=30,
         help="A downgrade waits this many days after the customer's last tier change.",
+        groups="base.group_user",
     )
     vip_upgrade_mail = fields.Boolean(
         "E-mail Customers on Upgrade",
         help="Send the customer an e-mail when the evaluation raises its tier.",
+        groups="base.group_user",
     )
     vip_at_risk_ratio = fields.Float(
         "Complaint At-Risk Ratio",
         default=0.75,
         help="Share of the allowed business time after which a complaint is at risk.",
+        groups="base.group_user",
     )
     vip_promise_reminder_days = fields.Integer(
         "Promise Reminder (days)",
         default=3,
         help="The promiser is reminded this many days before a promise's deadline.",
+        groups="base.group_user",
     )
     vip_visit_lead_days = fields.Integer(
         "Visit Planning Lead (days)",
         default=7,
         help="A visit activity is scheduled this many days before a visit is due.",
+        groups="base.group_user",
     )
     vip_reopen_days = fields.Integer(
         "Reopen on Reply (days)",
         default=7,
         help="A customer's reply to a complaint resolved no longer ago than this "
         "reopens it; a later reply, or one to a closed complaint, opens a follow-up.",
+        groups="base.group_user",
     )
     vip_default_response_hours = fields.Float(
         "Default Response Time (hours)",
         default=8.0,
         help="Business hours to answer a complaint of a customer without tier or "
         "policy.",
+        groups="base.group_user",
     )
     vip_default_resolution_hours = fields.Float(
         "Default Resolution Time (hours)",
         default=40.0,
         help="Business hours to solve a complaint of a customer without tier or "
         "policy.",
+        groups="base.group_user",
     )
     vip_sla_calendar_id = fields.Many2one(
         "resource.calendar",
         "Complaint Working Hours",
         help="Working hours for complaint deadlines; empty means the company's.",
+        groups="base.group_user",
     )
     vip_escalation_user_id = fields.Many2one(
         "res.users",
@@ -63,6 +73,7 @@ class ResCompany(models.Model):
         domain=[("share", "=", False)],
         help="Notified when a complaint breaches its deadline and its policy names "
         "nobody.",
+        groups="base.group_user",
     )
 
     @api.constrains(

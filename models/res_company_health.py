@@ -20,53 +20,63 @@ class ResCompany(models.Model):
         default=35,
         help="Weight of the days since the last invoice, against the customer's own "
         "usual order interval.",
+        groups="base.group_user",
     )
     vip_health_weight_trend = fields.Integer(
         "Health Weight: Revenue Trend",
         default=25,
         help="Weight of the revenue of the window against the previous window.",
+        groups="base.group_user",
     )
     vip_health_weight_complaints = fields.Integer(
         "Health Weight: Breached Complaints",
         default=15,
         help="Weight of the complaints of the last 90 days that breached a deadline.",
+        groups="base.group_user",
     )
     vip_health_weight_promises = fields.Integer(
         "Health Weight: Broken Promises",
         default=10,
         help="Weight of the promises broken in the last 90 days.",
+        groups="base.group_user",
     )
     vip_health_weight_nps = fields.Integer(
         "Health Weight: Last NPS",
         default=10,
         help="Weight of the customer's last answer to the recommendation question.",
+        groups="base.group_user",
     )
     vip_health_weight_visits = fields.Integer(
         "Health Weight: Overdue Visits",
         default=5,
         help="Weight of a planned visit past its date.",
+        groups="base.group_user",
     )
     vip_health_at_risk_score = fields.Integer(
         "At-Risk Health Score",
         default=60,
         help="A customer whose health score falls below this is at risk.",
+        groups="base.group_user",
     )
     vip_lapse_factor = fields.Float(
         "Lapse Factor",
         default=3.0,
         help="A customer is lapsed after this many times its usual order interval "
         "without an invoice.",
+        groups="base.group_user",
     )
     vip_lapse_min_days = fields.Integer(
         "Minimum Lapse (days)",
         default=60,
         help="A customer is never lapsed before this many days without an invoice "
         "(also the lapse of a customer with a single invoice).",
+        groups="base.group_user",
     )
     vip_lost_days = fields.Integer(
         "Lost After (days)",
         default=365,
         help="A customer without an invoice for this many days is lost.",
+        groups="base.group_user",
     )
 
     @api.constrains(

@@ -35,23 +35,32 @@ class ResPartner(models.Model):
         copy=False,
         ondelete="restrict",
         domain="[('company_id', 'in', allowed_company_ids)]",
+        groups="base.group_user",
     )
-    vip_tier_color = fields.Integer(related="vip_tier_id.color")
+    vip_tier_color = fields.Integer(
+        related="vip_tier_id.color", groups="base.group_user"
+    )
     vip_tier_locked = fields.Boolean(
         "Tier Locked",
         tracking=True,
         copy=False,
         help="The evaluation leaves a locked tier alone until the lock expires.",
+        groups="base.group_user",
     )
-    vip_lock_reason = fields.Char("Lock Reason", tracking=True, copy=False)
+    vip_lock_reason = fields.Char(
+        "Lock Reason", tracking=True, copy=False, groups="base.group_user"
+    )
     vip_lock_until = fields.Date(
         "Locked Until",
         tracking=True,
         copy=False,
         help="Empty: locked until unlocked by hand.",
+        groups="base.group_user",
     )
     vip_currency_id = fields.Many2one(
-        "res.currency", compute="_compute_vip_currency_id"
+        "res.currency",
+        compute="_compute_vip_currency_id",
+        groups="base.group_user",
     )
     vip_revenue = fields.Monetary(
         "Revenue in Window",
@@ -60,15 +69,21 @@ class ResPartner(models.Model):
         copy=False,
         help="Invoiced revenue (untaxed, refunds deducted) of the evaluation window, "
         "in company currency, as of the last evaluation that changed it.",
+        groups="base.group_user",
     )
     vip_evaluated_on = fields.Date(
         "Revenue as of",
         readonly=True,
         copy=False,
         help="Date of the last evaluation that changed the revenue or Pareto class.",
+        groups="base.group_user",
     )
     vip_since = fields.Date(
-        "In Tier Since", readonly=True, copy=False, help="Date of the last tier change."
+        "In Tier Since",
+        readonly=True,
+        copy=False,
+        help="Date of the last tier change.",
+        groups="base.group_user",
     )
     vip_pareto_class = fields.Selection(
         [("a", "A"), ("b", "B"), ("c", "C")],
@@ -77,6 +92,7 @@ class ResPartner(models.Model):
         copy=False,
         help="A: the smallest set of customers making 80% of the revenue; B: the "
         "next 15%; C: the rest.",
+        groups="base.group_user",
     )
     vip_referred_by_id = fields.Many2one(
         "res.partner",
@@ -84,12 +100,18 @@ class ResPartner(models.Model):
         index="btree_not_null",
         copy=False,
         domain="[('is_company', '=', True)]",
+        groups="base.group_user",
     )
     vip_referral_count = fields.Integer(
-        "Referrals", compute="_compute_vip_referral_count"
+        "Referrals",
+        compute="_compute_vip_referral_count",
+        groups="base.group_user",
     )
     vip_tier_history_ids = fields.One2many(
-        "vip.tier.history", "partner_id", "Tier History"
+        "vip.tier.history",
+        "partner_id",
+        "Tier History",
+        groups="base.group_user",
     )
 
     @api.depends_context("company")

@@ -43,17 +43,20 @@ class ResPartner(models.Model):
         help="0–100, computed every night: 100 less the points lost to each "
         "component (recency, revenue trend, breached complaints, broken promises, "
         "last NPS, overdue visits), weighted as in the settings.",
+        groups="base.group_user",
     )
     vip_health_factors = fields.Char(
         "Health Factors",
         readonly=True,
         copy=False,
         help="What lowered the score, as codes: the reasons put it in words.",
+        groups="base.group_user",
     )
     vip_health_reasons = fields.Text(
         "Health Reasons",
         compute="_compute_vip_health_reasons",
         help="What lowered the health score, with the points each cost.",
+        groups="base.group_user",
     )
     vip_lifecycle_stage = fields.Selection(
         LIFECYCLE_STAGES,
@@ -65,27 +68,38 @@ class ResPartner(models.Model):
         "the settings' threshold. Lapsed: no invoice for the lapse factor times the "
         "usual order interval. Won back: invoicing again after a lapse. Lost: no "
         "invoice for the settings' lost days.",
+        groups="base.group_user",
     )
-    vip_stage_since = fields.Date("Stage Since", readonly=True, copy=False)
+    vip_stage_since = fields.Date(
+        "Stage Since", readonly=True, copy=False, groups="base.group_user"
+    )
     vip_order_interval_days = fields.Float(
         "Usual Order Interval (days)",
         readonly=True,
         copy=False,
         digits=(16, 1),
         help="Median number of days between the customer's posted invoices.",
+        groups="base.group_user",
     )
-    vip_last_invoice_date = fields.Date("Last Invoice", readonly=True, copy=False)
+    vip_last_invoice_date = fields.Date(
+        "Last Invoice", readonly=True, copy=False, groups="base.group_user"
+    )
     vip_first_invoice_date = fields.Date(
         "Customer Since",
         readonly=True,
         copy=False,
         help="Date of the first posted invoice: the start of the tenure.",
+        groups="base.group_user",
     )
     vip_days_since_invoice = fields.Integer(
-        "Days Since Last Invoice", compute="_compute_vip_invoice_days"
+        "Days Since Last Invoice",
+        compute="_compute_vip_invoice_days",
+        groups="base.group_user",
     )
     vip_tenure_days = fields.Integer(
-        "Tenure (days)", compute="_compute_vip_invoice_days"
+        "Tenure (days)",
+        compute="_compute_vip_invoice_days",
+        groups="base.group_user",
     )
     vip_estimated_potential = fields.Monetary(
         "Estimated Potential",
@@ -93,12 +107,14 @@ class ResPartner(models.Model):
         copy=False,
         help="What the customer spends in the revenue window on what we sell, with "
         "us and with competitors: the share of wallet is our revenue against it.",
+        groups="base.group_user",
     )
     vip_share_of_wallet = fields.Float(
         "Share of Wallet (%)",
         compute="_compute_vip_share_of_wallet",
         digits=(16, 1),
         help="Revenue in the window against the estimated potential.",
+        groups="base.group_user",
     )
 
     @api.model

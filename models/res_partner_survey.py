@@ -10,9 +10,13 @@ class ResPartner(models.Model):
         copy=False,
         help="0-10 answer of the customer to the recommendation question of its "
         "latest satisfaction campaign (9-10 promoter, 0-6 detractor).",
+        groups="base.group_user",
     )
     vip_last_nps_date = fields.Date(
-        "Last Recommendation Date", readonly=True, copy=False
+        "Last Recommendation Date",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     vip_last_nps_category = fields.Selection(
         [
@@ -22,6 +26,7 @@ class ResPartner(models.Model):
         ],
         "Last Recommendation",
         compute="_compute_vip_last_nps_category",
+        groups="base.group_user",
     )
 
     def _compute_vip_last_nps_category(self):

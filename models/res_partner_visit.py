@@ -26,6 +26,7 @@ class ResPartner(models.Model):
         copy=False,
         help="Date of the last account manager visit (calls and messages do not "
         "count).",
+        groups="base.group_user",
     )
     vip_last_management_visit_date = fields.Date(
         "Last Management Visit",
@@ -33,6 +34,7 @@ class ResPartner(models.Model):
         store=True,
         index="btree_not_null",
         copy=False,
+        groups="base.group_user",
     )
     vip_next_visit_date = fields.Date(
         "Next Account Manager Visit",
@@ -43,6 +45,7 @@ class ResPartner(models.Model):
         help="Last account manager visit plus the tier's interval; a customer never "
         "visited is due from the day it entered its tier. Empty when the tier plans "
         "no visit.",
+        groups="base.group_user",
     )
     vip_next_management_visit_date = fields.Date(
         "Next Management Visit",
@@ -53,12 +56,14 @@ class ResPartner(models.Model):
         help="Last management visit plus the tier's management interval; a customer "
         "never visited is due from the day it entered its tier. Empty when the tier "
         "plans no management visit.",
+        groups="base.group_user",
     )
     vip_visit_overdue = fields.Boolean(
         "Visit Overdue",
         compute="_compute_vip_visit_overdue",
         search="_search_vip_visit_overdue",
         help="An account manager or management visit is past its planned date.",
+        groups="base.group_user",
     )
 
     @api.depends_context("uid", "allowed_company_ids")

@@ -17,7 +17,9 @@ class VipComplaintCategory(models.Model):
         index=True,
         help="Empty: the category is shared by all companies.",
     )
-    complaint_count = fields.Integer("Complaints", compute="_compute_complaint_count")
+    complaint_count = fields.Integer(
+        "Complaints", compute="_compute_complaint_count", groups="base.group_user"
+    )
     answer_template_ids = fields.Many2many(
         "mail.template",
         "vip_complaint_category_mail_template_rel",
@@ -27,9 +29,12 @@ class VipComplaintCategory(models.Model):
         domain=[("model", "=", "vip.complaint")],
         help="Offered first by “Reply with a standard answer” on complaints of this "
         "category.",
+        groups="base.group_user",
     )
     answer_use_count = fields.Integer(
-        "Standard Answer Uses", compute="_compute_answer_use_count"
+        "Standard Answer Uses",
+        compute="_compute_answer_use_count",
+        groups="base.group_user",
     )
 
     @api.depends("name")

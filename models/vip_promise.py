@@ -111,6 +111,7 @@ class VipPromise(models.Model):
         tracking=True,
         help="What the promise costs the company (discount, gift, free service…). "
         "Above the customer's tier bottom line it needs a manager's approval.",
+        groups="base.group_user",
     )
     deadline = fields.Date(
         tracking=True, index=True, help="The promise must be kept by this day."
@@ -138,6 +139,7 @@ class VipPromise(models.Model):
         copy=False,
         index="btree_not_null",
         help="The customer's VIP tier when the promise was submitted.",
+        groups="base.group_user",
     )
     limit_applied = fields.Monetary(
         "Bottom Line Applied",
@@ -146,14 +148,20 @@ class VipPromise(models.Model):
         help="The customer's tier bottom line at submission, in the promise's "
         "currency: a promise worth more (or any promise when it is 0 or the customer "
         "has no tier) needs a manager's approval.",
+        groups="base.group_user",
     )
-    needs_approval = fields.Boolean(readonly=True, copy=False)
-    submitted_on = fields.Datetime(readonly=True, copy=False)
+    needs_approval = fields.Boolean(readonly=True, copy=False, groups="base.group_user")
+    submitted_on = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
     approver_id = fields.Many2one(
-        "res.users", "Approved by", readonly=True, copy=False, tracking=True
+        "res.users",
+        "Approved by",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        groups="base.group_user",
     )
-    approved_on = fields.Datetime(readonly=True, copy=False)
-    approval_note = fields.Text(readonly=True, copy=False)
+    approved_on = fields.Datetime(readonly=True, copy=False, groups="base.group_user")
+    approval_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
     done_date = fields.Date(
         "Closed on",
         readonly=True,
@@ -167,7 +175,7 @@ class VipPromise(models.Model):
         help="Kept no later than the deadline.",
     )
     kept_late = fields.Boolean(compute="_compute_kept_on_time", store=True)
-    outcome_note = fields.Text(readonly=True, copy=False)
+    outcome_note = fields.Text(readonly=True, copy=False, groups="base.group_user")
     exposure = fields.Monetary(
         "Open Exposure",
         compute="_compute_exposure",
@@ -175,6 +183,7 @@ class VipPromise(models.Model):
         currency_field="company_currency_id",
         help="Value of a promise still to keep (to approve or open), in company "
         "currency.",
+        groups="base.group_user",
     )
     overdue = fields.Boolean(
         compute="_compute_overdue",
@@ -212,10 +221,16 @@ class VipPromise(models.Model):
     )
     superseded_by_ids = fields.One2many("vip.promise", "supersedes_id", "Superseded by")
     reminder_sent = fields.Boolean(
-        readonly=True, copy=False, help="Deadline reminder scheduled."
+        readonly=True,
+        copy=False,
+        help="Deadline reminder scheduled.",
+        groups="base.group_user",
     )
     overdue_notified = fields.Boolean(
-        readonly=True, copy=False, help="Overdue activities scheduled."
+        readonly=True,
+        copy=False,
+        help="Overdue activities scheduled.",
+        groups="base.group_user",
     )
 
     _cron_idx = models.Index("(state, deadline)")

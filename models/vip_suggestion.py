@@ -40,6 +40,7 @@ class VipSuggestion(models.Model):
         store=True,
         index=True,
         help="Tier of the customer when the suggestion was raised.",
+        groups="base.group_user",
     )
     supporter_ids = fields.Many2many(
         "res.partner",
@@ -100,7 +101,11 @@ class VipSuggestion(models.Model):
     decision_note = fields.Text(tracking=True, copy=False)
     decided_on = fields.Datetime(readonly=True, copy=False)
     decided_by_id = fields.Many2one(
-        "res.users", "Decided by", readonly=True, copy=False
+        "res.users",
+        "Decided by",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
     )
     response_sent_on = fields.Datetime(
         "Reply Sent On", readonly=True, copy=False, tracking=True
@@ -110,39 +115,61 @@ class VipSuggestion(models.Model):
         "Raised from Complaint",
         index="btree_not_null",
         tracking=True,
+        groups="base.group_user",
     )
     visit_id = fields.Many2one(
         "vip.visit",
         "Raised at Visit",
         index="btree_not_null",
         tracking=True,
+        groups="base.group_user",
     )
-    promise_ids = fields.One2many("vip.promise", "suggestion_id", "Promises")
-    promise_count = fields.Integer(compute="_compute_promise_count")
+    promise_ids = fields.One2many(
+        "vip.promise", "suggestion_id", "Promises", groups="base.group_user"
+    )
+    promise_count = fields.Integer(
+        compute="_compute_promise_count", groups="base.group_user"
+    )
     merged_into_id = fields.Many2one(
         "vip.suggestion",
         readonly=True,
         copy=False,
         index="btree_not_null",
+        groups="base.group_user",
     )
     # Reporting: 0/1 flags summed, days averaged.
     decided_count = fields.Integer(
-        "Decided", compute="_compute_report_figures", store=True, aggregator="sum"
+        "Decided",
+        compute="_compute_report_figures",
+        store=True,
+        aggregator="sum",
+        groups="base.group_user",
     )
     adopted_count = fields.Integer(
-        "Adopted", compute="_compute_report_figures", store=True, aggregator="sum"
+        "Adopted",
+        compute="_compute_report_figures",
+        store=True,
+        aggregator="sum",
+        groups="base.group_user",
     )
     replied_count = fields.Integer(
-        "Replied", compute="_compute_report_figures", store=True, aggregator="sum"
+        "Replied",
+        compute="_compute_report_figures",
+        store=True,
+        aggregator="sum",
+        groups="base.group_user",
     )
     days_to_reply = fields.Float(
         compute="_compute_report_figures",
         store=True,
         aggregator="avg",
         help="Days between raising the suggestion and sending the reply.",
+        groups="base.group_user",
     )
     reply_pending = fields.Boolean(
-        compute="_compute_reply_pending", search="_search_reply_pending"
+        compute="_compute_reply_pending",
+        search="_search_reply_pending",
+        groups="base.group_user",
     )
 
     @api.depends("partner_id")

@@ -32,42 +32,52 @@ class VipTier(models.Model):
     qualify_amount = fields.Monetary(
         "Revenue to Qualify",
         help="Invoiced revenue in the window a customer needs to enter this tier.",
+        groups="base.group_user",
     )
     retain_amount = fields.Monetary(
         "Revenue to Retain",
         help="Revenue a customer of this tier needs to keep it; lower than the "
         "qualifying revenue so that a customer does not change tier at every "
         "small variation.",
+        groups="base.group_user",
     )
     response_hours = fields.Float(
         "Complaint Response (hours)",
         default=8.0,
         help="Business hours to answer a complaint of this tier's customers.",
+        groups="base.group_user",
     )
     resolution_hours = fields.Float(
         "Complaint Resolution (hours)",
         default=40.0,
         help="Business hours to solve a complaint of this tier's customers.",
+        groups="base.group_user",
     )
     visit_interval_days = fields.Integer(
         "Account Manager Visit (days)",
         help="Days between two visits of the account manager; 0 means no plan.",
+        groups="base.group_user",
     )
     management_visit_interval_days = fields.Integer(
         "Management Visit (days)",
         help="Days between two visits of management; 0 means no plan.",
+        groups="base.group_user",
     )
     promise_limit = fields.Monetary(
         "Promise Bottom Line",
         help="A promise worth more than this needs a manager's approval; 0 means "
         "every promise needs approval.",
+        groups="base.group_user",
     )
     pricelist_id = fields.Many2one(
         "product.pricelist",
         help="Applied to the customer when it enters this tier.",
+        groups="base.group_user",
     )
     benefits = fields.Html(translate=True)
-    partner_count = fields.Integer("Customers", compute="_compute_partner_count")
+    partner_count = fields.Integer(
+        "Customers", compute="_compute_partner_count", groups="base.group_user"
+    )
 
     @api.depends("company_id")
     def _compute_partner_count(self):
