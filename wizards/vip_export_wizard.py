@@ -122,7 +122,9 @@ class VipExportWizard(models.TransientModel):
         )
 
     def _vip_companies(self):
-        allowed = self.env.context.get("allowed_company_ids") or [self.env.company.id]
+        # env.companies, not the raw context key: Odoo checks it against the
+        # user's companies (an RPC client may send any ids)
+        allowed = self.env.companies.ids
         if self.company_id.id in allowed:
             return allowed
         return [self.company_id.id, *allowed]
