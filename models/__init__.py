@@ -12,6 +12,7 @@ from . import res_partner_visit
 from . import res_partner_meeting
 from . import vip_promise
 from . import vip_promise_people
+from . import vip_promise_reminder
 from . import vip_visit
 from . import mail_activity
 from . import vip_meeting

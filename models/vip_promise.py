@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from markupsafe import Markup
 
 from odoo import SUPERUSER_ID, Command, api, fields, models
@@ -23,10 +21,7 @@ OPEN_STATES = ("to_approve", "open")
 # promises the customer heard (portal): drafts and those awaiting approval are
 # not made yet
 PORTAL_STATES = ("open", "kept", "broken")
-CRON_BATCH_SIZE = 500
 ACTIVITY_APPROVAL = "partner_vip_care.mail_activity_type_promise_approval"
-ACTIVITY_REMINDER = "partner_vip_care.mail_activity_type_promise_reminder"
-ACTIVITY_OVERDUE = "partner_vip_care.mail_activity_type_promise_overdue"
 
 
 class VipPromise(models.Model):
@@ -220,19 +215,6 @@ class VipPromise(models.Model):
         help="The cancelled promise this one corrects.",
     )
     superseded_by_ids = fields.One2many("vip.promise", "supersedes_id", "Superseded by")
-    reminder_sent = fields.Boolean(
-        readonly=True,
-        copy=False,
-        help="Deadline reminder scheduled.",
-        groups="base.group_user",
-    )
-    overdue_notified = fields.Boolean(
-        readonly=True,
-        copy=False,
-        help="Overdue activities scheduled.",
-        groups="base.group_user",
-    )
-
     _cron_idx = models.Index("(state, deadline)")
 
     @api.depends("state", "done_date", "deadline")
@@ -607,10 +589,6 @@ class VipPromise(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-    def _close_reminder_activities(self):
-        # sudo: the reminders are assigned to the promiser and managers, not the caller
-        self.sudo().activity_unlink([ACTIVITY_REMINDER, ACTIVITY_OVERDUE])
-
     def _vip_approvers(self):
         """{promise: the manager who approves or follows it up}, in one search: the
         company's escalation contact when a VIP manager, else the first VIP manager
@@ -650,123 +628,6 @@ class VipPromise(models.Model):
                 ),
                 user_id=manager.id,
             )
-
-    # ------------------------------------------------------------------
-    # Cron
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _cron_promise_reminders(self):
-        """Daily: deadline reminders to the promiser, overdue activities to the
-        promiser and a manager. Each promise is flagged once handled, so a re-run
-        never schedules twice; commits per batch when run by the scheduler."""
-        for kind in ("reminder", "overdue"):
-            while self._vip_process_reminders(kind):
-                pass
-
-    @api.model
-    def _vip_process_reminders(self, kind):
-        """One batch of the cron, queue style: lock, process, commit progress.
-        True when more promises wait and there is time left."""
-        domain = self._reminder_domain(kind)
-        promises = self.search(domain, limit=CRON_BATCH_SIZE, order="id")
-        # another worker's promises are skipped, and gone from the domain after it
-        promises = promises.try_lock_for_update().filtered_domain(domain)
-        if not promises:
-            return False
-        promises._schedule_cron_activities(kind)
-        full = len(promises) == CRON_BATCH_SIZE
-        remaining = self.search_count(domain) if full else 0
-        time_left = self.env["ir.cron"]._vip_commit_progress(
-            len(promises), remaining=remaining
-        )
-        return full and bool(time_left)
-
-    @api.model
-    def _reminder_domain(self, kind):
-        today = fields.Date.context_today(self)
-        if kind == "overdue":
-            return Domain(
-                [
-                    ("state", "in", OPEN_STATES),
-                    ("deadline", "<", today),
-                    ("overdue_notified", "=", False),
-                ]
-            )
-        by_company = [
-            Domain("company_id", "=", company.id)
-            & Domain(
-                "deadline",
-                "<=",
-                today + timedelta(days=company.vip_promise_reminder_days),
-            )
-            # sudo: every company's reminder days, whoever runs the job
-            for company in self.env["res.company"].sudo().search([])
-        ]
-        return Domain(
-            [
-                ("state", "=", "open"),
-                ("deadline", ">=", today),
-                ("reminder_sent", "=", False),
-            ]
-        ) & Domain.OR(by_company)
-
-    def _schedule_cron_activities(self, kind):
-        model_id = self.env["ir.model"]._get_id(self._name)
-        if kind == "overdue":
-            activity_type = self.env.ref(ACTIVITY_OVERDUE)
-        else:
-            activity_type = self.env.ref(ACTIVITY_REMINDER)
-        today = fields.Date.context_today(self)
-        managers = self._vip_approvers() if kind == "overdue" else {}
-        envs = {}  # one environment per language: summaries in the assignee's
-
-        def env_of(user):
-            lang = user.lang or self.env.lang
-            if lang not in envs:
-                envs[lang] = self.with_context(lang=lang).env
-            return envs[lang]
-
-        vals_list = []
-        for promise in self:
-            base = {
-                "activity_type_id": activity_type.id,
-                "res_model_id": model_id,
-                "res_id": promise.id,
-                "automated": True,
-            }
-            if kind == "reminder":
-                vals_list.append(
-                    dict(
-                        base,
-                        user_id=promise.user_id.id,
-                        date_deadline=promise.deadline,
-                        summary=env_of(promise.user_id)._(
-                            "Keep your promise to %(customer)s by %(deadline)s",
-                            customer=promise.partner_id.display_name,
-                            deadline=promise.deadline,
-                        ),
-                    )
-                )
-                continue
-            users = promise.user_id | managers[promise]
-            vals_list += [
-                dict(
-                    base,
-                    user_id=user.id,
-                    date_deadline=today,
-                    summary=env_of(user)._(
-                        "Overdue promise to %(customer)s (deadline %(deadline)s)",
-                        customer=promise.partner_id.display_name,
-                        deadline=promise.deadline,
-                    ),
-                )
-                for user in users
-            ]
-        # sudo: activities for other users; the flag is the job's own bookkeeping
-        self.env["mail.activity"].sudo().create(vals_list)
-        flag = "overdue_notified" if kind == "overdue" else "reminder_sent"
-        self.sudo().write({flag: True})
 
     @api.model
     def _vip_new_action(self, partner, description, **defaults):
