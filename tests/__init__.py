@@ -24,6 +24,7 @@ from . import test_properties
 from . import test_crash_resume
 from . import test_promise_numbers
 from . import test_survey_campaign
+from . import test_survey_campaign_queries
 from . import test_health
 from . import test_export
 from . import test_trust_ledger
