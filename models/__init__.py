@@ -35,6 +35,7 @@ from . import res_config_settings_holidays
 from . import mail_template
 from . import vip_complaint_answer
 from . import mail_thread
+from . import mail_thread_log
 from . import mail_message_date
 from . import res_partner_portal
 from . import vip_complaint_portal

@@ -335,4 +335,4 @@ class ResPartner(models.Model):
                     "revenue": currency.format(revenues.get(partner.id, 0.0)),
                 }
         # sudo: the evaluation's note, also on customers the caller may not edit
-        self.sudo()._message_log_batch(bodies=bodies)
+        self.sudo()._vip_log_notes_fast(bodies)

@@ -98,6 +98,25 @@ class TestTierEvaluation(VipTierCommon):
             self.assertEqual(customer.vip_tier_id, tier, customer.name)
         self.assertAlmostEqual(expected[1][0].vip_revenue, 1000.0)
 
+    def test_tier_change_is_noted_in_the_customers_chatter(self):
+        customer = self._customers("Noted")
+        self._invoices([(customer, 6000, 20)])
+        self._evaluate()
+        notes = customer.message_ids.filtered(lambda m: "VIP tier" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn(customer.vip_tier_id.name, notes.body)
+        self.assertTrue(customer.vip_tier_id)
+        self.assertEqual(notes.message_type, "notification")
+        self.assertEqual(notes.subtype_id, self.env.ref("mail.mt_note"))
+        self.assertTrue(notes.is_internal, "internal: never shown to the portal")
+        self.assertEqual(notes.author_id, self.env.user.partner_id)
+        self.assertEqual((notes.model, notes.res_id), ("res.partner", customer.id))
+        self._evaluate()  # nothing changed: no second note
+        self.assertEqual(
+            len(customer.message_ids.filtered(lambda m: "VIP tier" in (m.body or ""))),
+            1,
+        )
+
     def test_refunds_lower_revenue(self):
         customer = self._customers("Refunded")
         self._invoices([(customer, 6000, 20), (customer, -1500, 3)])
