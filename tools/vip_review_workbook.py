@@ -7,36 +7,13 @@ given (the exporting user, or the manager a digest is for), so record rules appl
 """
 
 import io
-from bisect import bisect_right
 from collections import defaultdict
-from datetime import timedelta
-
-import pytz
 
 from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
 from .vip_review_figures import VipReviewFigures
 from .xlsx_writer import XlsxWriter
-
-
-def _worked_seconds(bounds):
-    """Function of a moment: worked seconds in the sorted work intervals
-    ``bounds`` [(begin, end)] up to that moment."""
-    begins = [b for b, _e in bounds]
-    # cumulated worked seconds before each interval
-    cumul = [0.0]
-    for b, e in bounds:
-        cumul.append(cumul[-1] + (e - b).total_seconds())
-
-    def worked(moment):
-        index = bisect_right(begins, moment) - 1
-        if index < 0:
-            return 0.0
-        b, e = bounds[index]
-        return cumul[index] + (min(moment, e) - b).total_seconds()
-
-    return worked
 
 
 class VipReviewWorkbook(VipReviewFigures):
@@ -281,44 +258,28 @@ class VipReviewWorkbook(VipReviewFigures):
 
     def _business_hours(self, records):
         """{complaint id: (hours to respond, hours to resolve)} in business hours of
-        each complaint's calendar: one work-interval computation per calendar over
-        the whole span, then interval arithmetic in Python."""
-        spans = defaultdict(list)
-        for complaint in records:
-            start = complaint.received_on
-            if not start:
-                continue
-            ends = (complaint.responded_on, complaint.resolved_on)
-            spans[complaint.calendar_id.id].append((complaint, start, ends))
+        each complaint's schedule (``resource.calendar``'s engine, the one that
+        planned its deadlines): one computation of the work intervals per
+        schedule. Waiting on the customer does not count towards resolving."""
         result = {}
-        for calendar_id, items in spans.items():
-            calendar = self.env["resource.calendar"].browse(calendar_id)
-            start = min(item[1] for item in items)
-            stop = max(end for item in items for end in (item[1], *item[2]) if end)
-            if calendar:
-                intervals = calendar._work_intervals_batch(
-                    pytz.utc.localize(start),
-                    pytz.utc.localize(stop + timedelta(seconds=1)),
-                )[False]
-                bounds = [
-                    (
-                        b.astimezone(pytz.utc).replace(tzinfo=None),
-                        e.astimezone(pytz.utc).replace(tzinfo=None),
-                    )
-                    for b, e, _rec in intervals
-                ]
-            else:
-                bounds = [(start, stop + timedelta(seconds=1))]
-            worked = _worked_seconds(bounds)
-            for complaint, begin, ends in items:
-                origin = worked(begin)
-                hours = [
-                    round((worked(end) - origin) / 3600, 2) if end else None
-                    for end in ends
-                ]
-                if hours[1] is not None:
-                    hours[1] = max(round(hours[1] - complaint.paused_hours, 2), 0.0)
-                result[complaint.id] = hours
+        for calendar, complaints in records.grouped("calendar_id").items():
+            hours = calendar._vip_business_hours_batch(
+                [(c.received_on, c.responded_on) for c in complaints]
+                + [(c.received_on, c.resolved_on) for c in complaints]
+            )
+            for complaint, respond, resolve in zip(
+                complaints,
+                hours[: len(complaints)],
+                hours[len(complaints) :],
+                strict=True,
+            ):
+                respond, resolve = (
+                    None if value is None else round(value, 2)
+                    for value in (respond, resolve)
+                )
+                if resolve is not None:
+                    resolve = max(round(resolve - complaint.paused_hours, 2), 0.0)
+                result[complaint.id] = (respond, resolve)
         return result
 
     def _sheet_complaints(self):
