@@ -84,6 +84,17 @@ class TestHolidayCalendar(VipComplaintCommon):
         )
         return leaves
 
+    def _shanghai_policy(self, response_hours, resolution_hours):
+        return self.env["vip.sla.policy"].create(
+            {
+                "name": "Shanghai desk",
+                "sequence": 1,
+                "response_hours": response_hours,
+                "resolution_hours": resolution_hours,
+                "calendar_id": self.shanghai.id,
+            }
+        )
+
     @staticmethod
     def _shanghai_time(*args):
         return timezone("Asia/Shanghai").localize(datetime(*args))
@@ -161,15 +172,7 @@ class TestHolidayCalendar(VipComplaintCommon):
         on the make-up Saturday (9-12): due Saturday 12:00, 04:00 UTC. Without
         the make-up day it was Tuesday 2026-02-24 12:00."""
         self._import(self.shanghai, "CN", 2026)
-        self.env["vip.sla.policy"].create(
-            {
-                "name": "Shanghai desk",
-                "sequence": 1,
-                "response_hours": 4,
-                "resolution_hours": 16,
-                "calendar_id": self.shanghai.id,
-            }
-        )
+        self._shanghai_policy(4, 16)
         complaint = self._complaint(received_on=datetime(2026, 2, 13, 9, 0))
         self.assertEqual(complaint.calendar_id, self.shanghai)
         self.assertEqual(complaint.response_deadline, datetime(2026, 2, 14, 4, 0))
@@ -228,15 +231,7 @@ class TestHolidayCalendar(VipComplaintCommon):
         8 hours: Friday 16-18, no Saturday, then the make-up Sunday 09-12 and
         13-16."""
         self._import(self.shanghai, "CN", 2025)
-        self.env["vip.sla.policy"].create(
-            {
-                "name": "Shanghai desk",
-                "sequence": 1,
-                "response_hours": 8,
-                "resolution_hours": 24,
-                "calendar_id": self.shanghai.id,
-            }
-        )
+        self._shanghai_policy(8, 24)
         received = datetime(2025, 9, 26, 8, 0)
         with freeze_time(received):
             complaint = self._complaint()
