@@ -95,13 +95,12 @@ class VipReviewWorkbook(VipReviewFigures):
             "visits_due",
             "visit_coverage",
         ]
-        if self._has_field("vip_last_nps"):
-            columns += [
-                (self.env._("NPS Answers"), "int"),
-                (self.env._("NPS"), "float"),
-            ]
-            keys += ["nps_answers", "nps"]
-        for stage, label in self.stages:
+        columns += [
+            (self.env._("NPS Answers"), "int"),
+            (self.env._("NPS"), "float"),
+        ]
+        keys += ["nps_answers", "nps"]
+        for stage, label in self._stages():
             columns.append((self.env._("Stage: %s", label), "int"))
             keys.append(f"stage_{stage}")
 
@@ -139,15 +138,11 @@ class VipReviewWorkbook(VipReviewFigures):
             (self.env._("Next Account Manager Visit"), "date"),
             (self.env._("Next Management Visit"), "date"),
         ]
-        extra = []
-        if self._has_field("vip_last_nps"):
-            extra.append(("vip_last_nps", (self.env._("Last NPS"), "float")))
-        if self._has_field("vip_lifecycle_stage"):
-            extra.append(
-                ("vip_lifecycle_stage", (self.env._("Lifecycle Stage"), "text"))
-            )
-        if self._has_field("vip_health_score"):
-            extra.append(("vip_health_score", (self.env._("Health Score"), "float")))
+        extra = [
+            ("vip_last_nps", (self.env._("Last NPS"), "float")),
+            ("vip_lifecycle_stage", (self.env._("Lifecycle Stage"), "text")),
+            ("vip_health_score", (self.env._("Health Score"), "float")),
+        ]
         fnames += [fname for fname, _col in extra]
         columns += [col for _fname, col in extra]
         records = partners.search_fetch(
@@ -156,11 +151,7 @@ class VipReviewWorkbook(VipReviewFigures):
         tiers = self._names("vip.tier", records.vip_tier_id.ids, "name")
         users = self._names("res.users", records.user_id.ids, "name")
         pareto = self._labels("res.partner", "vip_pareto_class")
-        stages = (
-            self._labels("res.partner", "vip_lifecycle_stage")
-            if self._has_field("vip_lifecycle_stage")
-            else {}
-        )
+        stages = self._labels("res.partner", "vip_lifecycle_stage")
 
         def rows():
             for partner in records:
