@@ -9,6 +9,8 @@ given (the exporting user, or the manager a digest is for), so record rules appl
 import io
 from collections import defaultdict
 
+import pytz
+
 from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
@@ -581,3 +583,41 @@ class VipReviewWorkbook(VipReviewFigures):
                 yield [value(record, fname) for fname in wanted]
 
         return columns, rows()
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+
+    def _names(self, model, ids, fname="display_name"):
+        """{id: name} of ``ids`` in one read, two for users (their names live on
+        their partners); record rules apply: a record the user may not read shows
+        empty. The same queries whatever is in the cache, so that the count
+        depends on the sheets, never on the rows."""
+        ids = list({i for i in ids if i})
+        if not ids:
+            return {}
+        if model == "res.users":
+            users = (
+                self.env[model]
+                .with_context(active_test=False)
+                .search_fetch([("id", "in", ids)], ["partner_id"])
+            )
+            names = self._names("res.partner", users.partner_id.ids, "name")
+            return {user.id: names.get(user.partner_id.id, "") for user in users}
+        records = (
+            self.env[model]
+            .with_context(active_test=False)
+            .search_fetch(
+                [("id", "in", ids)], [fname] if fname != "display_name" else []
+            )
+        )
+        return {record.id: record[fname] or "" for record in records}
+
+    def _labels(self, model, fname):
+        return dict(self.env[model]._fields[fname]._description_selection(self.env))
+
+    def _local(self, value):
+        """Stored UTC datetime as the user's wall time, for Excel."""
+        if not value:
+            return None
+        return pytz.utc.localize(value).astimezone(self.tz).replace(tzinfo=None)
