@@ -13,7 +13,8 @@ from odoo import fields
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-OPEN_PROMISE_STATES = ("to_approve", "open")
+from ..models.vip_promise import OPEN_STATES
+
 NO_TIER = 0  # key of the "no tier" row of the summary
 # the document each kind of row of the review view stands for (its ``res_id``)
 REVIEW_SOURCES = {
@@ -162,7 +163,7 @@ class VipReviewFigures:
         period = (
             self._period("submitted_on", datetimes=True)
             | self._period("done_date")
-            | Domain("state", "in", OPEN_PROMISE_STATES)
+            | Domain("state", "in", OPEN_STATES)
         )
         return (
             Domain("company_id", "=", self.company.id)
