@@ -1,12 +1,109 @@
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from pytz import timezone
+from pytz import timezone, utc
 
 from odoo import api, fields, models, tools
 from odoo.fields import Domain
 from odoo.tools.date_utils import float_to_time
 from odoo.tools.intervals import Intervals
+
+HORIZON = timedelta(days=14)  # first stretch computed, as ``plan_hours`` does
+PLAN_LIMIT = timedelta(days=1400)  # ``plan_hours`` gives up after 100 stretches
+MICROSECOND = timedelta(microseconds=1)
+HOUR = 3_600_000_000  # microseconds
+
+
+class BusinessTime:
+    """The business-hours engine: the worked time of one schedule (or of none, where
+    every hour counts) with its public holidays and make-up working days, from
+    one computation of its work intervals (``_work_intervals_batch``) over the
+    moments asked, extended on demand. Moments are naive UTC datetimes as
+    stored; worked time is counted in whole microseconds, so that sums are
+    exact."""
+
+    def __init__(self, calendar):
+        self.calendar = calendar
+        self.start = self.stop = None
+        self.begins, self.ends, self.cumul = [], [], [0]
+
+    def cover(self, start, stop):
+        """Compute the work intervals over at least [start, stop]: from an
+        earlier start, again from there; to a later stop, the rest only (at
+        least ``HORIZON`` more, so that moments asked one by one cost few
+        computations)."""
+        if self.start is None or start < self.start:
+            if self.start is not None:
+                start, stop = min(start, self.start - HORIZON), max(stop, self.stop)
+            self.start = self.stop = start
+            self.begins, self.ends, self.cumul = [], [], [0]
+        if stop > self.stop:
+            self._append(max(stop, self.stop + HORIZON))
+
+    def _append(self, stop):
+        if self.calendar:
+            intervals = self.calendar._work_intervals_batch(
+                utc.localize(self.stop), utc.localize(stop)
+            )[False]
+            bounds = [
+                (
+                    begin.astimezone(utc).replace(tzinfo=None),
+                    end.astimezone(utc).replace(tzinfo=None),
+                )
+                for begin, end, _records in intervals
+            ]
+        else:
+            bounds = [(self.stop, stop)]
+        for begin, end in bounds:
+            self.begins.append(begin)
+            self.ends.append(end)
+            self.cumul.append(self.cumul[-1] + (end - begin) // MICROSECOND)
+        self.stop = stop
+
+    def worked(self, moment):
+        """Microseconds worked from the start of the computed period to
+        ``moment``."""
+        self.cover(moment, moment)
+        index = bisect_right(self.begins, moment) - 1
+        if index < 0:
+            return 0
+        stretch = min(moment, self.ends[index]) - self.begins[index]
+        return self.cumul[index] + stretch // MICROSECOND
+
+    def hours(self, start, stop):
+        """Business hours between ``start`` and ``stop``."""
+        self.cover(min(start, stop), max(start, stop))
+        return (self.worked(stop) - self.worked(start)) / HOUR
+
+    def _reaching(self, start, target):
+        """Index in ``cumul`` of the end of the first stretch ending after
+        ``start`` that reaches ``target`` (past the end if none is computed)."""
+        return max(bisect_left(self.cumul, target), bisect_right(self.ends, start) + 1)
+
+    def plan(self, start, hours):
+        """The moment ``hours`` business hours after ``start``, to the second, as
+        ``plan_hours``: the start of the next working stretch for 0 hours, the end
+        of a stretch rather than the start of the next one; ``hours`` of clock
+        time when the schedule has no working time within ``PLAN_LIMIT``."""
+        target = self.worked(start) + round(hours * HOUR)
+        limit = start + PLAN_LIMIT
+        reached = self._reaching
+        while (index := reached(start, target)) == len(self.cumul) and (
+            self.stop < limit
+        ):
+            # twice the period each time: few computations for long plans
+            grow = max(HORIZON, self.stop - self.start)
+            self.cover(self.start, min(limit, self.stop + grow))
+        moment = None
+        if index < len(self.cumul):
+            moment = self.begins[index - 1] + MICROSECOND * (
+                target - self.cumul[index - 1]
+            )
+        if moment is None or moment > limit:
+            moment = start + timedelta(hours=hours)
+        # schedules ending a day at 23:59:59.999999 leave stray microseconds
+        return (moment + timedelta(microseconds=500000)).replace(microsecond=0)
 
 
 class ResourceCalendar(models.Model):
@@ -35,6 +132,38 @@ class ResourceCalendar(models.Model):
     def _compute_vip_holiday_years(self):
         for calendar in self:
             calendar.vip_holiday_years = calendar.vip_holiday_year_ids._vip_summary()
+
+    # ------------------------------------------------------------------
+    # Business hours: the one engine of the SLA, the workbook and the reports
+    # ------------------------------------------------------------------
+
+    def _vip_business_time(self):
+        """The business time of this schedule (none: every hour counts), with its
+        public holidays and make-up working days; keep it for a batch, so that
+        every moment asked of it comes from one computation of the work
+        intervals."""
+        if self:
+            self.ensure_one()
+        return BusinessTime(self)
+
+    def _vip_plan_business_hours(self, start, hours):
+        """The moment, to the second, ``hours`` business hours after ``start``."""
+        return self._vip_business_time().plan(start, hours)
+
+    def _vip_business_hours_between(self, start, end):
+        """Business hours from ``start`` to ``end``."""
+        return self._vip_business_time().hours(start, end)
+
+    def _vip_business_hours_batch(self, spans):
+        """[business hours from start to end, None without both] of ``spans``
+        [(start, end)], from one computation of the work intervals."""
+        time = self._vip_business_time()
+        moments = [moment for span in spans for moment in span if moment]
+        if moments:
+            time.cover(min(moments), max(moments))
+        return [
+            time.hours(start, end) if start and end else None for start, end in spans
+        ]
 
     # ------------------------------------------------------------------
     # Working time: make-up working days

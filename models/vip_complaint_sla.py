@@ -1,5 +1,4 @@
 import logging
-from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
@@ -18,6 +17,8 @@ SLA_STATES = [
     ("met", "Met"),
     ("met_late", "Met Late"),
 ]
+# the moments a pause pushes by the business hours spent waiting
+PAUSED_MOMENTS = ("resolution_risk_on", "resolution_deadline", "resolution_escalate_on")
 
 
 class VipComplaint(models.Model):
@@ -245,7 +246,8 @@ class VipComplaint(models.Model):
 
     def _sla_start(self, with_tier=True):
         """Snapshot the tier, pick the policy and plan both deadlines from
-        ``received_on``. Policies are read once for the whole batch."""
+        ``received_on``. Policies are read once for the whole batch, and each
+        schedule's business time computed once."""
         if not self:
             return
         if with_tier:
@@ -259,58 +261,77 @@ class VipComplaint(models.Model):
         by_company = {}
         for policy in policies:
             by_company.setdefault(policy.company_id, []).append(policy)
-        planner = _Planner(self.env)
-        plans = {}
         for complaint in self:
-            policy = complaint._sla_select_policy(by_company)
-            company = complaint.company_id
-            if policy:
-                response, resolution = policy.response_hours, policy.resolution_hours
-                calendar = policy._get_calendar()
-            else:
-                tier = complaint.tier_id
-                response = tier.response_hours or company.vip_default_response_hours
-                resolution = (
-                    tier.resolution_hours or company.vip_default_resolution_hours
-                )
-                calendar = company.vip_sla_calendar_id or company.resource_calendar_id
-            ratio = company.vip_at_risk_ratio or 0.75
-            start = complaint.received_on
-            deadline = planner.plan(calendar, response, start)
-            complaint._vip_workflow_write(
-                {
-                    "sla_policy_id": policy.id,
-                    "calendar_id": calendar.id,
-                    "response_hours": response,
-                    "resolution_hours": resolution,
-                    "response_risk_on": planner.plan(calendar, response * ratio, start),
-                    "response_deadline": deadline,
-                    "response_escalate_on": planner.plan(calendar, response, deadline),
-                }
-            )
-            plans[complaint] = (start, deadline)
+            complaint._vip_workflow_write(complaint._sla_terms(by_company))
+        times = self._sla_business_times(["received_on"])
+        plans = {
+            complaint: complaint._sla_plan("response", complaint.received_on, times)
+            for complaint in self
+        }
         self._sla_open_milestones("response", plans)
-        self._sla_plan_resolution(None, planner)
+        self._sla_plan_resolution(None, times)
 
-    def _sla_plan_resolution(self, start=None, planner=None):
+    def _sla_terms(self, policies_by_company):
+        """The policy, schedule and allowed hours of this complaint: the first
+        matching policy's, else its tier's or company's."""
+        policy = self._sla_select_policy(policies_by_company)
+        company = self.company_id
+        if policy:
+            response, resolution = policy.response_hours, policy.resolution_hours
+            calendar = policy._get_calendar()
+        else:
+            tier = self.tier_id
+            response = tier.response_hours or company.vip_default_response_hours
+            resolution = tier.resolution_hours or company.vip_default_resolution_hours
+            calendar = company.vip_sla_calendar_id or company.resource_calendar_id
+        return {
+            "sla_policy_id": policy.id,
+            "calendar_id": calendar.id,
+            "response_hours": response,
+            "resolution_hours": resolution,
+        }
+
+    def _sla_business_times(self, fnames, *moments):
+        """{schedule: its business time (``resource.calendar``'s engine)}: one
+        per schedule of these complaints, computed at once over their ``fnames``
+        moments and ``moments``; plans reaching further extend it."""
+        times = {}
+        for calendar, complaints in self.grouped("calendar_id").items():
+            found = [moment for moment in moments if moment]
+            for fname in fnames:
+                found += [moment for moment in complaints.mapped(fname) if moment]
+            times[calendar] = calendar._vip_business_time()
+            if found:
+                times[calendar].cover(min(found), max(found))
+        return times
+
+    def _sla_plan(self, kind, start, times):
+        """Plan the ``kind`` clock's moments from ``start`` in business hours:
+        at risk, deadline, escalation. Returns (start, deadline)."""
+        self.ensure_one()
+        time = times[self.calendar_id]
+        hours = self[f"{kind}_hours"]
+        ratio = self.company_id.vip_at_risk_ratio or 0.75
+        deadline = time.plan(start, hours) if start else False
+        self._vip_workflow_write(
+            {
+                f"{kind}_risk_on": time.plan(start, hours * ratio) if start else False,
+                f"{kind}_deadline": deadline,
+                f"{kind}_escalate_on": time.plan(deadline, hours) if start else False,
+            }
+        )
+        return start, deadline
+
+    def _sla_plan_resolution(self, start=None, times=None):
         """Resolution window of ``resolution_hours`` from ``start`` (default: the
         reception); used at intake and on reopening."""
-        planner = planner or _Planner(self.env)
-        plans = {}
-        for complaint in self:
-            calendar = complaint.calendar_id
-            hours = complaint.resolution_hours
-            ratio = complaint.company_id.vip_at_risk_ratio or 0.75
-            begin = start or complaint.received_on
-            deadline = planner.plan(calendar, hours, begin)
-            complaint._vip_workflow_write(
-                {
-                    "resolution_risk_on": planner.plan(calendar, hours * ratio, begin),
-                    "resolution_deadline": deadline,
-                    "resolution_escalate_on": planner.plan(calendar, hours, deadline),
-                }
+        times = times or self._sla_business_times(["received_on"], start)
+        plans = {
+            complaint: complaint._sla_plan(
+                "resolution", start or complaint.received_on, times
             )
-            plans[complaint] = (begin, deadline)
+            for complaint in self
+        }
         self._sla_open_milestones("resolution", plans, new_cycle=start is not None)
 
     def _sla_open_milestones(self, kind, plans, new_cycle=False):
@@ -390,21 +411,18 @@ class VipComplaint(models.Model):
 
     def _sla_end_pause(self, now):
         """Push the resolution moments by the business hours spent waiting."""
-        planner = _Planner(self.env)
-        for complaint in self.filtered("waiting_since"):
-            calendar = complaint.calendar_id
-            paused = planner.count(calendar, complaint.waiting_since, now)
+        waiting = self.filtered("waiting_since")
+        times = waiting._sla_business_times(["waiting_since", *PAUSED_MOMENTS], now)
+        for complaint in waiting:
+            time = times[complaint.calendar_id]
+            paused = time.hours(complaint.waiting_since, now)
             vals = {"waiting_since": False, "paused_hours": complaint.paused_hours}
             if paused > 0:
                 old_deadline = complaint.resolution_deadline
                 vals["paused_hours"] += paused
-                for fname in (
-                    "resolution_risk_on",
-                    "resolution_deadline",
-                    "resolution_escalate_on",
-                ):
+                for fname in PAUSED_MOMENTS:
                     if complaint[fname]:
-                        vals[fname] = planner.plan(calendar, paused, complaint[fname])
+                        vals[fname] = time.plan(complaint[fname], paused)
                 milestone = complaint._sla_open_milestone("resolution")
                 if milestone and not milestone.breached_on:
                     # sudo: the clock's own row
@@ -573,33 +591,3 @@ class VipComplaint(models.Model):
             if not (full and time_left):
                 break
         return done
-
-
-class _Planner:
-    """``resource.calendar.plan_hours`` and ``get_work_hours_count`` with public
-    holidays, memoized for a batch (complaints received together share their
-    deadlines)."""
-
-    def __init__(self, env):
-        self.env = env
-        self.memo = {}
-
-    def plan(self, calendar, hours, start):
-        if not start:
-            return False
-        key = ("plan", calendar.id, hours, start)
-        if key not in self.memo:
-            result = False
-            if calendar:
-                result = calendar.plan_hours(hours, start, compute_leaves=True)
-            result = result or start + timedelta(hours=hours)
-            # calendars ending a day at 23:59:59.999999 leave stray microseconds
-            self.memo[key] = (result + timedelta(microseconds=500000)).replace(
-                microsecond=0
-            )
-        return self.memo[key]
-
-    def count(self, calendar, start, stop):
-        if not calendar:
-            return (stop - start).total_seconds() / 3600
-        return calendar.get_work_hours_count(start, stop, compute_leaves=True)

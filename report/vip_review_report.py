@@ -1,11 +1,179 @@
 from odoo import fields, models, tools
 from odoo.tools import SQL
 
+from ..models.res_partner_health import LIFECYCLE_STAGES
 from .vip_complaint_report import SLA_DEPENDS, SLA_OUTCOME_JOIN, sla_compliance
+
+# Every column of the view, with its value on the rows that do not set it; each
+# kind of row below sets its own figures, so that each figure is defined once.
+COLUMNS = {
+    "id": "NULL::int",
+    "kind": "NULL::varchar",
+    "res_id": "NULL::int",
+    "date": "NULL::date",
+    "company_id": "NULL::int",
+    "currency_id": "company.currency_id",
+    "tier_id": "NULL::int",
+    "partner_id": "NULL::int",
+    "user_id": "NULL::int",
+    "customer_count": "0",
+    "revenue": "0",
+    "nps": "NULL::float",
+    "lifecycle_stage": "NULL::varchar",
+    "visit_due_count": "0",
+    "promise_decided_count": "0",
+    "kept_on_time_rate": "NULL::float",
+    "promise_open_count": "0",
+    "exposure": "0",
+    "complaint_count": "0",
+    "response_compliance": "NULL::float",
+    "resolution_compliance": "NULL::float",
+    "suggestion_decided_count": "0",
+    "loop_closure_rate": "NULL::float",
+    "visit_count": "0",
+    "rhythm_until": "NULL::date",
+    "tier_in_count": "0",
+    "tier_out_count": "0",
+}
+
+# the roster: customers with a tier (companies, or people without a company)
+CUSTOMER_ROWS = (
+    {
+        "id": "p.id * 10 + 7",
+        "kind": "'customer'",
+        "res_id": "p.id",
+        "date": "CURRENT_DATE",
+        "company_id": "tier.company_id",
+        "tier_id": "p.vip_tier_id",
+        "partner_id": "p.id",
+        "user_id": "p.user_id",
+        "customer_count": "1",
+        "revenue": "COALESCE(p.vip_revenue, 0)",
+        # promoters 9-10, detractors 0-6: the average is the Net Promoter Score
+        "nps": """CASE WHEN p.vip_last_nps_date IS NULL THEN NULL
+                       WHEN p.vip_last_nps >= 9 THEN 100.0
+                       WHEN COALESCE(p.vip_last_nps, 0) <= 6 THEN -100.0
+                       ELSE 0.0 END""",
+        "lifecycle_stage": "p.vip_lifecycle_stage",
+        "visit_due_count": "CASE WHEN tier.visit_interval_days > 0 THEN 1 ELSE 0 END",
+    },
+    """FROM res_partner p
+       JOIN vip_tier tier ON tier.id = p.vip_tier_id
+       JOIN res_company company ON company.id = tier.company_id
+      WHERE p.active AND (p.is_company OR p.parent_id IS NULL)""",
+)
+PROMISE_ROWS = (
+    {
+        "id": "p.id * 10 + 1",
+        "kind": "'promise'",
+        "res_id": "p.id",
+        "date": "COALESCE(p.done_date, p.deadline, p.submitted_on::date)",
+        "company_id": "p.company_id",
+        "tier_id": "p.tier_id",
+        "partner_id": "p.partner_id",
+        "user_id": "p.user_id",
+        "promise_decided_count": """CASE WHEN p.state IN ('kept', 'broken') THEN 1
+                                         ELSE 0 END""",
+        "kept_on_time_rate": """CASE WHEN p.state IN ('kept', 'broken') THEN
+                                    CASE WHEN p.kept_on_time THEN 100.0 ELSE 0.0 END
+                                END""",
+        "promise_open_count": """CASE WHEN p.state IN ('to_approve', 'open') THEN 1
+                                      ELSE 0 END""",
+        "exposure": "COALESCE(p.exposure, 0)",
+    },
+    """FROM vip_promise p
+       JOIN res_company company ON company.id = p.company_id
+      WHERE p.state NOT IN ('draft', 'cancelled')""",
+)
+COMPLAINT_ROWS = (
+    {
+        "id": "c.id * 10 + 2",
+        "kind": "'complaint'",
+        "res_id": "c.id",
+        "date": "c.received_on::date",
+        "company_id": "c.company_id",
+        "tier_id": "c.tier_id",
+        "partner_id": "c.commercial_partner_id",
+        "user_id": "c.user_id",
+        "complaint_count": "1",
+        "response_compliance": sla_compliance("response"),
+        "resolution_compliance": sla_compliance("resolution"),
+    },
+    SQL(
+        """FROM vip_complaint c
+           JOIN res_company company ON company.id = c.company_id
+           %s
+          WHERE c.state != 'cancelled'""",
+        SLA_OUTCOME_JOIN,
+    ),
+)
+SUGGESTION_ROWS = (
+    {
+        "id": "s.id * 10 + 3",
+        "kind": "'suggestion'",
+        "res_id": "s.id",
+        "date": "s.decided_on::date",
+        "company_id": "s.company_id",
+        "tier_id": "s.tier_id",
+        "partner_id": "s.commercial_partner_id",
+        "user_id": "s.user_id",
+        "suggestion_decided_count": "1",
+        "loop_closure_rate": """CASE WHEN s.response_sent_on IS NOT NULL THEN 100.0
+                                     ELSE 0.0 END""",
+    },
+    """FROM vip_suggestion s
+       JOIN res_company company ON company.id = s.company_id
+      WHERE s.decided_count = 1""",
+)
+VISIT_ROWS = (
+    {
+        "id": "v.id * 10 + 4",
+        "kind": "'visit'",
+        "res_id": "v.id",
+        "date": "v.date",
+        "company_id": "v.company_id",
+        "tier_id": "v.tier_id",
+        "partner_id": "v.partner_id",
+        "user_id": "v.user_id",
+        "visit_count": "1",
+        # an account manager's visit keeps its customer on rhythm for the
+        # interval of the customer's tier
+        "rhythm_until": """CASE WHEN v.visit_type = 'account_manager'
+                                 AND customer_tier.visit_interval_days > 0
+                                THEN v.date + customer_tier.visit_interval_days
+                           END""",
+    },
+    """FROM vip_visit v
+       JOIN res_company company ON company.id = v.company_id
+       LEFT JOIN res_partner customer ON customer.id = v.partner_id
+       LEFT JOIN vip_tier customer_tier ON customer_tier.id = customer.vip_tier_id""",
+)
+TIER_CHANGE_ROWS = (
+    {
+        "id": "h.id * 10 + t.slot",
+        "kind": "'tier_change'",
+        "res_id": "h.id",
+        "date": "h.date",
+        "company_id": "h.company_id",
+        "tier_id": "t.tier_id",
+        "partner_id": "h.partner_id",
+        "user_id": "partner.user_id",
+        "tier_in_count": "CASE WHEN t.tier_id = h.new_tier_id THEN 1 ELSE 0 END",
+        "tier_out_count": "CASE WHEN t.tier_id = h.old_tier_id THEN 1 ELSE 0 END",
+    },
+    """FROM vip_tier_history h
+       JOIN res_company company ON company.id = h.company_id
+       JOIN res_partner partner ON partner.id = h.partner_id
+       CROSS JOIN LATERAL (
+           VALUES (h.new_tier_id, 5), (h.old_tier_id, 6)
+       ) AS t(tier_id, slot)
+      WHERE t.tier_id IS NOT NULL""",
+)
 
 
 class VipReviewReport(models.Model):
-    """Monthly VIP review: the workbook's Summary figures as one row per event (a
+    """Monthly VIP review: the figures of the workbook's Summary, defined here
+    only, as one row per customer of the roster (as of today) and per event (a
     promise decided or still open, a complaint received, a suggestion decided, a
     visit, a tier change), dated, so that graph and pivot group them by month and
     tier. A rate is 100 or 0 on the rows it concerns and empty elsewhere, so its
@@ -16,10 +184,71 @@ class VipReviewReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "kind"
-    _depends = SLA_DEPENDS
+    # what the rows read, flushed before the view is searched
+    _depends = {
+        **SLA_DEPENDS,
+        "res.partner": [
+            "active",
+            "is_company",
+            "parent_id",
+            "user_id",
+            "vip_tier_id",
+            "vip_revenue",
+            "vip_last_nps",
+            "vip_last_nps_date",
+            "vip_lifecycle_stage",
+        ],
+        "res.company": ["currency_id"],
+        "vip.tier": ["company_id", "visit_interval_days"],
+        "vip.promise": [
+            "company_id",
+            "tier_id",
+            "partner_id",
+            "user_id",
+            "state",
+            "done_date",
+            "deadline",
+            "submitted_on",
+            "kept_on_time",
+            "exposure",
+        ],
+        "vip.complaint": [
+            "company_id",
+            "tier_id",
+            "commercial_partner_id",
+            "user_id",
+            "state",
+            "received_on",
+        ],
+        "vip.suggestion": [
+            "company_id",
+            "tier_id",
+            "commercial_partner_id",
+            "user_id",
+            "decided_on",
+            "decided_count",
+            "response_sent_on",
+        ],
+        "vip.visit": [
+            "company_id",
+            "tier_id",
+            "partner_id",
+            "user_id",
+            "date",
+            "visit_type",
+        ],
+        "vip.tier.history": [
+            "company_id",
+            "partner_id",
+            "date",
+            "new_tier_id",
+            "old_tier_id",
+        ],
+    }
 
     kind = fields.Selection(
         [
+            ("customer", "Customer"),
             ("promise", "Promise"),
             ("complaint", "Complaint"),
             ("suggestion", "Suggestion"),
@@ -28,12 +257,29 @@ class VipReviewReport(models.Model):
         ],
         readonly=True,
     )
+    res_id = fields.Integer(
+        "Document ID",
+        readonly=True,
+        help="The customer, promise, complaint, suggestion, visit or tier change "
+        "the row stands for.",
+    )
     date = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     tier_id = fields.Many2one("vip.tier", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    customer_count = fields.Integer("Customers", readonly=True)
+    revenue = fields.Monetary("Revenue in Window", readonly=True)
+    nps = fields.Float(
+        "NPS",
+        readonly=True,
+        aggregator="avg",
+        help="100 for a promoter (9-10), -100 for a detractor (0-6), 0 otherwise, "
+        "on the customers who answered: the average is the Net Promoter Score.",
+    )
+    lifecycle_stage = fields.Selection(LIFECYCLE_STAGES, readonly=True)
+    visit_due_count = fields.Integer("Customers Due a Visit", readonly=True)
     promise_decided_count = fields.Integer("Promises Decided", readonly=True)
     kept_on_time_rate = fields.Float(
         "Kept on Time (%)", readonly=True, aggregator="avg"
@@ -52,89 +298,46 @@ class VipReviewReport(models.Model):
         "Loop Closure (%)", readonly=True, aggregator="avg"
     )
     visit_count = fields.Integer("Visits", readonly=True)
+    rhythm_until = fields.Date(
+        "On Visit Rhythm Until",
+        readonly=True,
+        help="An account manager's visit keeps its customer on rhythm until this "
+        "day (the visit plus the interval of the customer's tier).",
+    )
     tier_in_count = fields.Integer("Tier Changes In", readonly=True)
     tier_out_count = fields.Integer("Tier Changes Out", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
+        rows = (
+            CUSTOMER_ROWS,
+            PROMISE_ROWS,
+            COMPLAINT_ROWS,
+            SUGGESTION_ROWS,
+            VISIT_ROWS,
+            TIER_CHANGE_ROWS,
+        )
         self.env.cr.execute(
             SQL(
-                """
-            CREATE OR REPLACE VIEW %s AS (
-                SELECT e.*
-                  FROM (
-                    SELECT p.id * 10 + 1 AS id, 'promise' AS kind,
-                           COALESCE(p.done_date, p.deadline,
-                                    p.submitted_on::date) AS date,
-                           p.company_id, company.currency_id,
-                           p.tier_id, p.partner_id, p.user_id,
-                           CASE WHEN p.state IN ('kept', 'broken') THEN 1 ELSE 0 END
-                               AS promise_decided_count,
-                           CASE WHEN p.state IN ('kept', 'broken') THEN
-                               CASE WHEN p.kept_on_time THEN 100.0 ELSE 0.0 END
-                           END AS kept_on_time_rate,
-                           CASE WHEN p.state IN ('to_approve', 'open') THEN 1 ELSE 0
-                           END AS promise_open_count,
-                           COALESCE(p.exposure, 0) AS exposure,
-                           0 AS complaint_count,
-                           NULL::float AS response_compliance,
-                           NULL::float AS resolution_compliance,
-                           0 AS suggestion_decided_count,
-                           NULL::float AS loop_closure_rate,
-                           0 AS visit_count, 0 AS tier_in_count, 0 AS tier_out_count
-                      FROM vip_promise p
-                      JOIN res_company company ON company.id = p.company_id
-                     WHERE p.state NOT IN ('draft', 'cancelled')
-                    UNION ALL
-                    SELECT c.id * 10 + 2, 'complaint', c.received_on::date,
-                           c.company_id,
-                           company.currency_id, c.tier_id, c.commercial_partner_id,
-                           c.user_id, 0, NULL, 0, 0, 1,
-                           %s,
-                           %s,
-                           0, NULL, 0, 0, 0
-                      FROM vip_complaint c
-                      JOIN res_company company ON company.id = c.company_id
-                      %s
-                     WHERE c.state != 'cancelled'
-                    UNION ALL
-                    SELECT s.id * 10 + 3, 'suggestion', s.decided_on::date,
-                           s.company_id,
-                           company.currency_id, s.tier_id, s.commercial_partner_id,
-                           s.user_id, 0, NULL, 0, 0, 0, NULL, NULL, 1,
-                           CASE WHEN s.response_sent_on IS NOT NULL THEN 100.0
-                                ELSE 0.0 END,
-                           0, 0, 0
-                      FROM vip_suggestion s
-                      JOIN res_company company ON company.id = s.company_id
-                     WHERE s.decided_count = 1
-                    UNION ALL
-                    SELECT v.id * 10 + 4, 'visit', v.date, v.company_id,
-                           company.currency_id,
-                           v.tier_id, v.partner_id, v.user_id, 0, NULL, 0, 0, 0,
-                           NULL, NULL, 0, NULL, 1, 0, 0
-                      FROM vip_visit v
-                      JOIN res_company company ON company.id = v.company_id
-                    UNION ALL
-                    SELECT h.id * 10 + t.slot, 'tier_change', h.date, h.company_id,
-                           company.currency_id,
-                           t.tier_id, h.partner_id, partner.user_id, 0, NULL, 0, 0,
-                           0, NULL, NULL, 0, NULL, 0,
-                           CASE WHEN t.tier_id = h.new_tier_id THEN 1 ELSE 0 END,
-                           CASE WHEN t.tier_id = h.old_tier_id THEN 1 ELSE 0 END
-                      FROM vip_tier_history h
-                      JOIN res_company company ON company.id = h.company_id
-                      JOIN res_partner partner ON partner.id = h.partner_id
-                      CROSS JOIN LATERAL (
-                          VALUES (h.new_tier_id, 5), (h.old_tier_id, 6)
-                      ) AS t(tier_id, slot)
-                     WHERE t.tier_id IS NOT NULL
-                  ) AS e
-            )
-            """,
+                "CREATE OR REPLACE VIEW %s AS (%s)",
                 SQL.identifier(self._table),
-                sla_compliance("response"),
-                sla_compliance("resolution"),
-                SLA_OUTCOME_JOIN,
+                SQL(" UNION ALL ").join(
+                    self._select(values, source) for values, source in rows
+                ),
             )
+        )
+
+    @staticmethod
+    def _select(values, source):
+        """SELECT of one kind of row: its ``values`` {column: SQL code}, the
+        others' defaults, in the order of ``COLUMNS``."""
+        return SQL(
+            "SELECT %s %s",
+            SQL(", ").join(
+                SQL(
+                    "%s AS %s", SQL(values.get(column, default)), SQL.identifier(column)
+                )
+                for column, default in COLUMNS.items()
+            ),
+            SQL(source),
         )

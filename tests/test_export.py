@@ -191,6 +191,30 @@ class TestExport(VipCareCommon):
         wizard = self.env["vip.export.wizard"].with_user(self.user_vip).new({})
         self.assertEqual(wizard.user_ids._origin, self.user_vip)
 
+    def test_summary_counts_what_the_reader_may_read(self):
+        """The Summary reads the review view (one definition of the figures) on
+        the rows of the documents the reader may read: a salesperson's figures
+        leave out a colleague's customers, a manager's count everyone's."""
+        for user, mine in ((self.user_vip, 1), (self.user_manager, 2)):
+            summary = self._export(user, user_ids=False)["Summary"]
+            total = dict(
+                zip(self._rows(summary)[0], self._rows(summary)[-1], strict=True)
+            )
+            self.assertEqual(total["Tier"], "Total")
+            self.assertEqual(total["Customers"], 2, user.login)
+            self.assertEqual(total["Open Promises"], mine, user.login)
+            self.assertEqual(total["Visits"], mine, user.login)
+            self.assertEqual(total["Complaints"], 1, user.login)
+        selected = self.env["vip.export.wizard"].with_user(self.user_manager)
+        wizard = selected.with_context(
+            active_model="vip.promise", active_ids=self.other_promise.ids
+        ).create({})
+        book = openpyxl.load_workbook(
+            io.BytesIO(wizard._vip_workbook().build()), read_only=True
+        )
+        rows = self._rows(book["Summary"])
+        self.assertEqual(dict(zip(rows[0], rows[-1], strict=True))["Open Promises"], 1)
+
     def test_empty_selection_gives_empty_workbook(self):
         book = self._export(
             self.user_manager,

@@ -1,5 +1,7 @@
-from datetime import date, datetime
+import io
+from datetime import date, datetime, timedelta
 
+import openpyxl
 from freezegun import freeze_time
 from pytz import timezone
 
@@ -7,6 +9,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..tools.vip_review_workbook import VipReviewWorkbook
 from .common import VipComplaintCommon
 
 # What the holidays package (0.109) says, printed with
@@ -80,6 +83,17 @@ class TestHolidayCalendar(VipComplaintCommon):
             ]
         )
         return leaves
+
+    def _shanghai_policy(self, response_hours, resolution_hours):
+        return self.env["vip.sla.policy"].create(
+            {
+                "name": "Shanghai desk",
+                "sequence": 1,
+                "response_hours": response_hours,
+                "resolution_hours": resolution_hours,
+                "calendar_id": self.shanghai.id,
+            }
+        )
 
     @staticmethod
     def _shanghai_time(*args):
@@ -158,15 +172,7 @@ class TestHolidayCalendar(VipComplaintCommon):
         on the make-up Saturday (9-12): due Saturday 12:00, 04:00 UTC. Without
         the make-up day it was Tuesday 2026-02-24 12:00."""
         self._import(self.shanghai, "CN", 2026)
-        self.env["vip.sla.policy"].create(
-            {
-                "name": "Shanghai desk",
-                "sequence": 1,
-                "response_hours": 4,
-                "resolution_hours": 16,
-                "calendar_id": self.shanghai.id,
-            }
-        )
+        self._shanghai_policy(4, 16)
         complaint = self._complaint(received_on=datetime(2026, 2, 13, 9, 0))
         self.assertEqual(complaint.calendar_id, self.shanghai)
         self.assertEqual(complaint.response_deadline, datetime(2026, 2, 14, 4, 0))
@@ -180,6 +186,71 @@ class TestHolidayCalendar(VipComplaintCommon):
             ),
             datetime(2026, 2, 24, 4, 0),
         )
+
+    def test_business_hours_engine_agrees_with_odoo(self):
+        """The schedule's engine (one computation of the work intervals for many
+        moments) gives Odoo's ``plan_hours`` to the second and
+        ``get_work_hours_count``, across National Day 2025 and its make-up
+        Sunday and Saturday; without a schedule every hour counts."""
+        self._import(self.shanghai, "CN", 2025)
+        starts = [
+            datetime(2025, 9, 25, 0, 0) + timedelta(hours=7 * step, minutes=step)
+            for step in range(60)
+        ]
+        for start in starts:
+            for hours in (0, 0.5, 3, 8, 17.25, 40):
+                expected = self.shanghai.plan_hours(hours, start, compute_leaves=True)
+                self.assertEqual(
+                    self.shanghai._vip_plan_business_hours(start, hours),
+                    (expected + timedelta(microseconds=500000)).replace(microsecond=0),
+                    f"{hours} hours from {start}",
+                )
+        spans = list(zip(starts, starts[7:], strict=False))
+        counted = self.shanghai._vip_business_hours_batch([*spans, (starts[0], None)])
+        self.assertIsNone(counted[-1])
+        for (start, end), hours in zip(spans, counted, strict=False):
+            self.assertAlmostEqual(
+                hours,
+                self.shanghai.get_work_hours_count(start, end),
+                places=6,
+                msg=f"from {start} to {end}",
+            )
+        nowhere = self.env["resource.calendar"]
+        self.assertEqual(
+            nowhere._vip_plan_business_hours(starts[0], 17.25),
+            starts[0] + timedelta(hours=17, minutes=15),
+        )
+        self.assertAlmostEqual(
+            nowhere._vip_business_hours_between(starts[0], starts[1]), 7 + 1 / 60
+        )
+
+    def test_workbook_hours_agree_with_sla_deadline(self):
+        """A complaint answered exactly at its response deadline took exactly the
+        policy's response hours in the workbook: the SLA and the workbook count
+        business hours with the same engine. Friday 2025-09-26 16:00 Shanghai,
+        8 hours: Friday 16-18, no Saturday, then the make-up Sunday 09-12 and
+        13-16."""
+        self._import(self.shanghai, "CN", 2025)
+        self._shanghai_policy(8, 24)
+        received = datetime(2025, 9, 26, 8, 0)
+        with freeze_time(received):
+            complaint = self._complaint()
+        self.assertEqual(complaint.response_deadline, datetime(2025, 9, 28, 8, 0))
+        with freeze_time(complaint.response_deadline):
+            complaint.action_acknowledge()
+        self.assertEqual(complaint.response_sla_state, "met")
+        builder = VipReviewWorkbook(
+            self.env(context=dict(self.env.context, tz="Asia/Shanghai")),
+            date(2025, 9, 1),
+            date(2025, 9, 30),
+            self.company,
+        )
+        book = openpyxl.load_workbook(io.BytesIO(builder.build()))
+        header, *rows = book["Complaints"].iter_rows(values_only=True)
+        row = dict(zip(header, rows[0], strict=True))
+        self.assertEqual(row["Allowed Response (hours)"], 8)
+        self.assertEqual(row["Hours to Respond (business)"], 8)
+        self.assertEqual(row["Response Deadline"], datetime(2025, 9, 28, 16, 0))
 
     def test_schedule_knows_whether_it_has_make_up_days(self):
         """A schedule without make-up days is planned without looking them up:

@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from odoo.tests import tagged
 
-from ..models.vip_complaint_sla import _Planner
 from .common import VipComplaintCommon
 
 BOUNDED = settings(
@@ -29,7 +28,7 @@ revenues = st.floats(min_value=0, max_value=2_000_000, allow_nan=False)
 @tagged("post_install", "-at_install", "vip_properties")
 class TestDeadlineProperties(VipComplaintCommon):
     def plan(self, hours, start):
-        return _Planner(self.env).plan(self.calendar, hours, start)
+        return self.calendar._vip_plan_business_hours(start, hours)
 
     @BOUNDED
     @given(start=moments, allowed=hours)

@@ -1,7 +1,8 @@
 """The figures of the monthly VIP review: the period and scope of the reader
 (company, salespeople, tiers, or rows picked in a list), the domains that follow
-from them and the Summary's counts, from grouped reads through the reader's
-environment, so record rules apply."""
+from them and the Summary's figures, read from their one definition, the review
+view (``vip.review.report``), on the rows of the documents the reader may read
+(their record rules)."""
 
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -10,11 +11,86 @@ import pytz
 
 from odoo import fields
 from odoo.fields import Domain
+from odoo.tools import SQL
 
-OPEN_PROMISE_STATES = ("to_approve", "open")
-DECIDED_PROMISE_STATES = ("kept", "broken")
-SLA_DECIDED = ("met", "met_late", "breached")
+from ..models.vip_promise import OPEN_STATES
+
 NO_TIER = 0  # key of the "no tier" row of the summary
+# the document each kind of row of the review view stands for (its ``res_id``)
+REVIEW_SOURCES = {
+    "customer": "res.partner",
+    "promise": "vip.promise",
+    "complaint": "vip.complaint",
+    "suggestion": "vip.suggestion",
+    "visit": "vip.visit",
+    "tier_change": "vip.tier.history",
+}
+# What the Summary reads from the review view, per tier: (kind of rows, within the
+# period, condition on the rows, {figure: aggregate of the view}).
+SUMMARY_READS = [
+    (
+        "customer",
+        False,
+        Domain.TRUE,
+        {
+            "customers": "customer_count:sum",
+            "revenue": "revenue:sum",
+            "visits_due": "visit_due_count:sum",
+            "nps_answers": "nps:count",
+            "nps_points": "nps:sum",
+        },
+    ),
+    (
+        "tier_change",
+        True,
+        Domain.TRUE,
+        {"tier_in": "tier_in_count:sum", "tier_out": "tier_out_count:sum"},
+    ),
+    (
+        "promise",
+        True,
+        Domain.TRUE,
+        {
+            "promises_decided": "kept_on_time_rate:count",
+            "promises_on_time": "kept_on_time_rate:sum",
+        },
+    ),
+    (
+        "promise",
+        False,
+        Domain("promise_open_count", "=", 1),
+        {"promises_open": "promise_open_count:sum", "exposure": "exposure:sum"},
+    ),
+    (
+        "complaint",
+        True,
+        Domain.TRUE,
+        {
+            "complaints": "complaint_count:sum",
+            "response_decided": "response_compliance:count",
+            "response_met": "response_compliance:sum",
+            "resolution_decided": "resolution_compliance:count",
+            "resolution_met": "resolution_compliance:sum",
+        },
+    ),
+    (
+        "suggestion",
+        True,
+        Domain.TRUE,
+        {
+            "suggestions_decided": "suggestion_decided_count:sum",
+            "suggestions_replied": "loop_closure_rate:sum",
+        },
+    ),
+    ("visit", True, Domain.TRUE, {"visits": "visit_count:sum"}),
+]
+# figures summing a rate of the view (100 on the rows it counts, 0 on the others)
+FROM_RATES = {
+    "promises_on_time",
+    "response_met",
+    "resolution_met",
+    "suggestions_replied",
+}
 
 
 class VipReviewFigures:
@@ -41,6 +117,7 @@ class VipReviewFigures:
         self.dt_from = datetime.combine(self.date_from, time.min)
         self.dt_to = datetime.combine(self.date_to + timedelta(days=1), time.min)
         self.tz = pytz.timezone(env.context.get("tz") or env.user.tz or "UTC")
+        self._summary = None
 
     # ------------------------------------------------------------------
     # domains
@@ -64,10 +141,11 @@ class VipReviewFigures:
             return Domain(fname, ">=", self.dt_from) & Domain(fname, "<", self.dt_to)
         return Domain(fname, ">=", self.date_from) & Domain(fname, "<=", self.date_to)
 
-    def _scope(self, model, period):
-        """The period filter, or the rows picked in a list when there are some."""
+    def _scope(self, model, period, id_field="id"):
+        """The period filter, or the rows picked in a list when there are some
+        (``id_field`` holds the ids of ``model``)."""
         if self.selected.get(model):
-            return Domain("id", "in", self.selected[model])
+            return Domain(id_field, "in", self.selected[model])
         return period
 
     def _roster_domain(self):
@@ -85,7 +163,7 @@ class VipReviewFigures:
         period = (
             self._period("submitted_on", datetimes=True)
             | self._period("done_date")
-            | Domain("state", "in", OPEN_PROMISE_STATES)
+            | Domain("state", "in", OPEN_STATES)
         )
         return (
             Domain("company_id", "=", self.company.id)
@@ -121,202 +199,117 @@ class VipReviewFigures:
             & self._tier_domain("tier_id")
         )
 
-    def _history_domain(self):
-        domain = Domain("company_id", "=", self.company.id) & self._period("date")
-        if self.users:
-            domain &= Domain("partner_id.user_id", "in", self.users.ids)
-        return domain
-
     # ------------------------------------------------------------------
-    # summary figures (grouped reads only)
+    # summary figures, read from the review view
     # ------------------------------------------------------------------
 
     def _summary_tiers(self):
         domain = Domain("company_id", "=", self.company.id) & self._tier_domain("id")
         return self.env["vip.tier"].search(domain, order="level desc")
 
-    def _has_field(self, fname):
-        return fname in self.env["res.partner"]._fields
+    def _stages(self):
+        """The lifecycle stages [(key, label)], a column each in the Summary."""
+        field = self.env["res.partner"]._fields["vip_lifecycle_stage"]
+        return field._description_selection(self.env)
 
-    def _summary_sla(self, add):
-        """Response and resolution compliance from the SLA history, per complaint
-        and clock: decided when every cycle is, met when decided and no cycle
-        ever breached (a breach answered late still counts as one)."""
-        outcomes = self.env["vip.sla.milestone"]._read_group(
-            Domain("complaint_id", "any", self._complaint_domain())
-            & Domain("correction_ids", "=", False),
-            ["complaint_id", "clock"],
-            ["state:array_agg", "breached_on:count"],
+    def _review(self):
+        # sudo: the view is the managers' dashboard; the workbook reads only the
+        # rows of documents the reader may read (``_review_rows``)
+        return self.env["vip.review.report"].sudo()
+
+    def _review_rows(self, kind):
+        """Rows of ``kind`` of the review view standing for documents the reader
+        may read, by their own record rules."""
+        source = self.env[REVIEW_SOURCES[kind]]
+        return Domain("kind", "=", kind) & Domain("res_id", "any!", source._search([]))
+
+    def _review_domain(self, kind, dated):
+        """Rows of ``kind`` in the reader's scope: company, salespeople (the
+        document's or its customer's), tiers, and the period when ``dated``
+        (or the rows picked in a list)."""
+        domain = (
+            self._review_rows(kind)
+            & Domain("company_id", "=", self.company.id)
+            & self._user_domain("user_id", "partner_id.user_id")
+            & self._tier_domain("tier_id")
         )
-        for complaint, clock, states, breaches in outcomes:
-            if all(state in SLA_DECIDED for state in states):
-                add(complaint.tier_id, f"{clock}_decided", 1)
-                if not breaches:
-                    add(complaint.tier_id, f"{clock}_met", 1)
+        period = self._period("date") if dated else Domain.TRUE
+        return domain & self._scope(REVIEW_SOURCES[kind], period, "res_id")
 
     def summary(self):
         """Figures per tier (plus "no tier" when documents have none, and the
         total), as a list of dicts with the numerators and denominators and the
-        rates (fractions, None without denominator)."""
-        env = self.env
-        tiers = self._summary_tiers()
-        keys = [*tiers.ids, NO_TIER]
-        rows = {key: defaultdict(float) for key in keys}
+        rates (fractions, None without denominator); read once."""
+        if self._summary is None:
+            tiers = self._summary_tiers()
+            rows = {key: defaultdict(float) for key in [*tiers.ids, NO_TIER]}
 
-        def add(tier, name, value):
-            key = tier.id if tier else NO_TIER
-            if key in rows:
-                rows[key][name] += value or 0
+            def add(tier, name, value):
+                key = tier.id if tier else NO_TIER
+                if key in rows:
+                    rows[key][name] += value or 0
 
-        partners = env["res.partner"]
-        roster = self._roster_domain()
-        for tier, count, revenue in partners._read_group(
-            roster, ["vip_tier_id"], ["__count", "vip_revenue:sum"]
-        ):
-            add(tier, "customers", count)
-            add(tier, "revenue", revenue)
-        history = env["vip.tier.history"]
-        for tier, count in history._read_group(
-            self._history_domain() & Domain("new_tier_id", "!=", False),
-            ["new_tier_id"],
+            for kind, dated, condition, figures in SUMMARY_READS:
+                self._summary_read(
+                    self._review_domain(kind, dated) & condition, figures, add
+                )
+            self._summary_stages(add)
+            self._summary_coverage(add)
+            self._summary = self._summary_result(tiers, rows)
+        return self._summary
+
+    def _summary_read(self, domain, figures, add):
+        """Add ``figures`` {name: aggregate} of the view's rows in ``domain``, per
+        tier; a sum of rates counts the rows at 100."""
+        groups = self._review()._read_group(domain, ["tier_id"], list(figures.values()))
+        for tier, *values in groups:
+            for name, value in zip(figures, values, strict=True):
+                add(tier, name, (value or 0) / 100 if name in FROM_RATES else value)
+
+    def _summary_stages(self, add):
+        """Customers per lifecycle stage, a column each."""
+        for tier, stage, count in self._review()._read_group(
+            self._review_domain("customer", False),
+            ["tier_id", "lifecycle_stage"],
             ["__count"],
         ):
-            add(tier, "tier_in", count)
-        for tier, count in history._read_group(
-            self._history_domain() & Domain("old_tier_id", "!=", False),
-            ["old_tier_id"],
-            ["__count"],
-        ):
-            add(tier, "tier_out", count)
+            if stage:
+                add(tier, f"stage_{stage}", count)
 
-        promises = env["vip.promise"]
-        promise_base = (
-            Domain("company_id", "=", self.company.id)
-            & self._user_domain("user_id", "partner_id.user_id")
-            & self._tier_domain("tier_id")
+    def _summary_coverage(self, add):
+        """Visit coverage: of the customers due a visit (their tier has a visit
+        rhythm), those an account manager visited within their tier's interval
+        before the end of the period (``rhythm_until`` of a visit after it)."""
+        review = self._review()
+        due = review._search(
+            self._review_domain("customer", False) & Domain("visit_due_count", "=", 1)
         )
-        for tier, on_time, count in promises._read_group(
-            promise_base
-            & self._scope("vip.promise", self._period("done_date"))
-            & Domain("state", "in", DECIDED_PROMISE_STATES),
-            ["tier_id", "kept_on_time"],
-            ["__count"],
+        for tier, count in review._read_group(
+            self._review_rows("visit")
+            & Domain("date", "<=", self.date_to)
+            & Domain("rhythm_until", ">", self.date_to)
+            & Domain(
+                "partner_id", "any!", due.select(SQL.identifier(due.table, "res_id"))
+            ),
+            ["partner_id.vip_tier_id"],
+            ["partner_id:count_distinct"],
         ):
-            add(tier, "promises_decided", count)
-            if on_time:
-                add(tier, "promises_on_time", count)
-        for tier, count, exposure in promises._read_group(
-            promise_base
-            & self._scope("vip.promise", Domain.TRUE)
-            & Domain("state", "in", OPEN_PROMISE_STATES),
-            ["tier_id"],
-            ["__count", "exposure:sum"],
-        ):
-            add(tier, "promises_open", count)
-            add(tier, "exposure", exposure)
+            add(tier, "visits_on_rhythm", count)
 
-        for tier, count in env["vip.complaint"]._read_group(
-            self._complaint_domain(), ["tier_id"], ["__count"]
-        ):
-            add(tier, "complaints", count)
-        self._summary_sla(add)
-
-        for tier, decided, replied in env["vip.suggestion"]._read_group(
-            Domain("company_id", "=", self.company.id)
-            & self._scope("vip.suggestion", self._period("decided_on", True))
-            & self._user_domain("user_id", "commercial_partner_id.user_id")
-            & self._tier_domain("tier_id"),
-            ["tier_id"],
-            ["decided_count:sum", "replied_count:sum"],
-        ):
-            add(tier, "suggestions_decided", decided)
-            add(tier, "suggestions_replied", replied)
-
-        self._summary_visits(roster, tiers, add)
-        stages = self._summary_optional(roster, add)
-
-        for tier, count in env["vip.visit"]._read_group(
-            self._visit_domain(), ["tier_id"], ["__count"]
-        ):
-            add(tier, "visits", count)
-
+    def _summary_result(self, tiers, rows):
+        """The rows of the tiers, "no tier" when it has figures, then the total."""
         result = []
         total = defaultdict(float)
         labels = {tier.id: tier.name for tier in tiers}
         labels[NO_TIER] = self.env._("No Tier")
-        for key in keys:
-            row = rows[key]
+        for key, row in rows.items():
             if key == NO_TIER and not any(row.values()):
                 continue
             for name, value in row.items():
                 total[name] += value
             result.append(self._rates(dict(row, tier=labels[key], tier_id=key)))
         result.append(self._rates(dict(total, tier=self.env._("Total"), tier_id=None)))
-        self.stages = stages
         return result
-
-    def _summary_visits(self, roster, tiers, add):
-        """Visit coverage: customers of a tier with a visit rhythm are due; those
-        with an account manager visit within the tier's interval before the end of
-        the period were visited on rhythm."""
-        intervals = {tier.id: tier.visit_interval_days for tier in tiers}
-        longest = max(intervals.values(), default=0)
-        if not longest:
-            return
-        due = self.env["res.partner"].search_fetch(
-            roster
-            & Domain("vip_tier_id", "in", [k for k, v in intervals.items() if v]),
-            ["vip_tier_id"],
-        )
-        last_visits = dict(
-            self.env["vip.visit"]._read_group(
-                Domain("partner_id", "in", due.ids)
-                & Domain("visit_type", "=", "account_manager")
-                & Domain("date", "<=", self.date_to)
-                & Domain("date", ">", self.date_to - timedelta(days=longest)),
-                ["partner_id"],
-                ["date:max"],
-            )
-        )
-        for partner in due:
-            tier = partner.vip_tier_id
-            add(tier, "visits_due", 1)
-            last = last_visits.get(partner)
-            interval = intervals[tier.id]
-            if last and last > self.date_to - timedelta(days=interval):
-                add(tier, "visits_on_rhythm", 1)
-
-    def _summary_optional(self, roster, add):
-        """NPS and lifecycle figures, where those capabilities are installed.
-        Returns the lifecycle stages [(key, label)] shown as columns."""
-        partners = self.env["res.partner"]
-        if self._has_field("vip_last_nps"):
-            answered = roster & Domain(
-                "vip_last_nps_date"
-                if self._has_field("vip_last_nps_date")
-                else "vip_last_nps",
-                "!=",
-                False,
-            )
-            for name, extra in (
-                ("nps_answers", Domain.TRUE),
-                ("nps_promoters", Domain("vip_last_nps", ">=", 9)),
-                ("nps_detractors", Domain("vip_last_nps", "<=", 6)),
-            ):
-                for tier, count in partners._read_group(
-                    answered & extra, ["vip_tier_id"], ["__count"]
-                ):
-                    add(tier, name, count)
-        stages = []
-        if self._has_field("vip_lifecycle_stage"):
-            field = partners._fields["vip_lifecycle_stage"]
-            stages = field._description_selection(self.env)
-            for tier, stage, count in partners._read_group(
-                roster, ["vip_tier_id", "vip_lifecycle_stage"], ["__count"]
-            ):
-                if stage:
-                    add(tier, f"stage_{stage}", count)
-        return stages
 
     @staticmethod
     def _rates(row):
@@ -328,50 +321,6 @@ class VipReviewFigures:
         row["resolution_rate"] = rate("resolution_met", "resolution_decided")
         row["loop_closure_rate"] = rate("suggestions_replied", "suggestions_decided")
         row["visit_coverage"] = rate("visits_on_rhythm", "visits_due")
-        if row.get("nps_answers"):
-            row["nps"] = (
-                100.0
-                * (row.get("nps_promoters", 0) - row.get("nps_detractors", 0))
-                / row["nps_answers"]
-            )
-        else:
-            row["nps"] = None
+        # the view's NPS points: 100 a promoter, -100 a detractor, 0 a passive
+        row["nps"] = rate("nps_points", "nps_answers")
         return row
-
-    # ------------------------------------------------------------------
-    # helpers
-    # ------------------------------------------------------------------
-
-    def _names(self, model, ids, fname="display_name"):
-        """{id: name} of ``ids`` in one read, two for users (their names live on
-        their partners); record rules apply: a record the user may not read shows
-        empty. The same queries whatever is in the cache, so that the count
-        depends on the sheets, never on the rows."""
-        ids = list({i for i in ids if i})
-        if not ids:
-            return {}
-        if model == "res.users":
-            users = (
-                self.env[model]
-                .with_context(active_test=False)
-                .search_fetch([("id", "in", ids)], ["partner_id"])
-            )
-            names = self._names("res.partner", users.partner_id.ids, "name")
-            return {user.id: names.get(user.partner_id.id, "") for user in users}
-        records = (
-            self.env[model]
-            .with_context(active_test=False)
-            .search_fetch(
-                [("id", "in", ids)], [fname] if fname != "display_name" else []
-            )
-        )
-        return {record.id: record[fname] or "" for record in records}
-
-    def _labels(self, model, fname):
-        return dict(self.env[model]._fields[fname]._description_selection(self.env))
-
-    def _local(self, value):
-        """Stored UTC datetime as the user's wall time, for Excel."""
-        if not value:
-            return None
-        return pytz.utc.localize(value).astimezone(self.tz).replace(tzinfo=None)

@@ -1,15 +1,14 @@
 """The monthly VIP review workbook (xlsxwriter, ``constant_memory``).
 
-Every figure comes from grouped reads (``_read_group``) and every sheet from one
-``search_fetch`` per model plus one name lookup per related model: the number of
-queries does not depend on the number of rows. Reads go through the environment
-given (the exporting user, or the manager a digest is for), so record rules apply.
+The Summary comes from the review view (``VipReviewFigures.summary``); every other
+sheet is a list of columns over one ``search_fetch``, plus one name lookup per
+related model and a few grouped reads: the number of queries does not depend on
+the number of rows. Reads go through the environment given (the exporting user,
+or the manager a digest is for), so record rules apply.
 """
 
 import io
-from bisect import bisect_right
 from collections import defaultdict
-from datetime import timedelta
 
 import pytz
 
@@ -19,32 +18,12 @@ from odoo.tools import html2plaintext
 from .vip_review_figures import VipReviewFigures
 from .xlsx_writer import XlsxWriter
 
-
-def _worked_seconds(bounds):
-    """Function of a moment: worked seconds in the sorted work intervals
-    ``bounds`` [(begin, end)] up to that moment."""
-    begins = [b for b, _e in bounds]
-    # cumulated worked seconds before each interval
-    cumul = [0.0]
-    for b, e in bounds:
-        cumul.append(cumul[-1] + (e - b).total_seconds())
-
-    def worked(moment):
-        index = bisect_right(begins, moment) - 1
-        if index < 0:
-            return 0.0
-        b, e = bounds[index]
-        return cumul[index] + (min(moment, e) - b).total_seconds()
-
-    return worked
+# the field naming a record of a related model in the sheets (default: name)
+NAME_FIELDS = {"res.partner": "complete_name"}
 
 
 class VipReviewWorkbook(VipReviewFigures):
     """The workbook: one sheet per practice, each built in one pass."""
-
-    # ------------------------------------------------------------------
-    # sheets
-    # ------------------------------------------------------------------
 
     def sheet_titles(self):
         return [
@@ -78,292 +57,228 @@ class VipReviewWorkbook(VipReviewFigures):
         writer.close()
         return output.getvalue()
 
-    def _sheet_summary(self):
-        summary = self.summary()
-        columns = [
-            (self.env._("Tier"), "text"),
-            (self.env._("Customers"), "int"),
-            (self.env._("Revenue in Window"), "money"),
-            (self.env._("Tier Changes In"), "int"),
-            (self.env._("Tier Changes Out"), "int"),
-            (self.env._("Promises Decided"), "int"),
-            (self.env._("Kept on Time"), "percent"),
-            (self.env._("Open Promises"), "int"),
-            (self.env._("Open Promise Exposure"), "money"),
-            (self.env._("Complaints"), "int"),
-            (self.env._("Responses on Time"), "percent"),
-            (self.env._("Resolutions on Time"), "percent"),
-            (self.env._("Suggestions Decided"), "int"),
-            (self.env._("Loop Closure"), "percent"),
-            (self.env._("Visits"), "int"),
-            (self.env._("Customers Due a Visit"), "int"),
-            (self.env._("Visit Coverage"), "percent"),
+    # ------------------------------------------------------------------
+    # a sheet: columns over the records of a model
+    # ------------------------------------------------------------------
+
+    def _sheet(self, model, domain, order, columns, reads=(), facts=None):
+        """Header and rows of the records of ``model`` in ``domain``: ``columns``
+        [(label, kind, value)], a value being a field name (shown by
+        ``_cells``) or a function of the record and of what ``facts(records)``
+        returned. One ``search_fetch`` for the fields and ``reads``."""
+        fnames = [value for _label, _kind, value in columns if isinstance(value, str)]
+        records = self.env[model].search_fetch(
+            domain, list(dict.fromkeys([*fnames, *reads])), order=order
+        )
+        cells = self._cells(records, fnames)
+        found = facts(records) if facts else None
+        getters = [
+            cells[value]
+            if isinstance(value, str)
+            else (lambda record, value=value: value(record, found))
+            for _label, _kind, value in columns
         ]
-        keys = [
-            "tier",
-            "customers",
-            "revenue",
-            "tier_in",
-            "tier_out",
-            "promises_decided",
-            "kept_on_time_rate",
-            "promises_open",
-            "exposure",
-            "complaints",
-            "response_rate",
-            "resolution_rate",
-            "suggestions_decided",
-            "loop_closure_rate",
-            "visits",
-            "visits_due",
-            "visit_coverage",
-        ]
-        if self._has_field("vip_last_nps"):
-            columns += [
-                (self.env._("NPS Answers"), "int"),
-                (self.env._("NPS"), "float"),
-            ]
-            keys += ["nps_answers", "nps"]
-        for stage, label in self.stages:
-            columns.append((self.env._("Stage: %s", label), "int"))
-            keys.append(f"stage_{stage}")
 
         def rows():
-            for row in summary:
-                yield [
-                    row.get(key, 0) if key != "tier" else row["tier"] for key in keys
-                ]
+            for record in records:
+                yield [getter(record) for getter in getters]
 
-        return columns, rows()
+        return [(label, kind) for label, kind, _value in columns], rows()
+
+    def _cells(self, records, fnames):
+        """{field name: function of a record giving its cell}: a many2one by
+        name (one lookup per related model for all its fields), a selection by
+        label, a datetime in the reader's time zone, html as text, the rest as
+        it is."""
+        fields = records._fields
+        related = defaultdict(list)
+        for fname in fnames:
+            if fields[fname].type == "many2one":
+                related[fields[fname].comodel_name].append(fname)
+        names = {}
+        for comodel, m2o_fnames in related.items():
+            ids = [id_ for fname in m2o_fnames for id_ in records[fname].ids]
+            found = self._names(comodel, ids, NAME_FIELDS.get(comodel, "name"))
+            names.update(dict.fromkeys(m2o_fnames, found))
+        return {fname: self._cell(records, fname, names.get(fname)) for fname in fnames}
+
+    def _cell(self, records, fname, names):
+        """Function of a record giving the cell of its field ``fname``."""
+        ftype = records._fields[fname].type
+        if ftype == "many2one":
+            return lambda record: names.get(record[fname].id)
+        if ftype == "selection":
+            labels = self._labels(records._name, fname)
+            return lambda record: labels.get(record[fname])
+        if ftype == "datetime":
+            return lambda record: self._local(record[fname])
+        if ftype == "html":
+            return lambda record: (
+                html2plaintext(record[fname]) if record[fname] else None
+            )
+        return lambda record: record[fname]
+
+    # ------------------------------------------------------------------
+    # sheets
+    # ------------------------------------------------------------------
+
+    def _sheet_summary(self):
+        _ = self.env._
+        columns = [
+            (_("Tier"), "text", "tier"),
+            (_("Customers"), "int", "customers"),
+            (_("Revenue in Window"), "money", "revenue"),
+            (_("Tier Changes In"), "int", "tier_in"),
+            (_("Tier Changes Out"), "int", "tier_out"),
+            (_("Promises Decided"), "int", "promises_decided"),
+            (_("Kept on Time"), "percent", "kept_on_time_rate"),
+            (_("Open Promises"), "int", "promises_open"),
+            (_("Open Promise Exposure"), "money", "exposure"),
+            (_("Complaints"), "int", "complaints"),
+            (_("Responses on Time"), "percent", "response_rate"),
+            (_("Resolutions on Time"), "percent", "resolution_rate"),
+            (_("Suggestions Decided"), "int", "suggestions_decided"),
+            (_("Loop Closure"), "percent", "loop_closure_rate"),
+            (_("Visits"), "int", "visits"),
+            (_("Customers Due a Visit"), "int", "visits_due"),
+            (_("Visit Coverage"), "percent", "visit_coverage"),
+            (_("NPS Answers"), "int", "nps_answers"),
+            (_("NPS"), "float", "nps"),
+        ]
+        columns += [
+            (_("Stage: %s", label), "int", f"stage_{stage}")
+            for stage, label in self._stages()
+        ]
+        rows = (
+            [row.get(key, 0) for _label, _kind, key in columns]
+            for row in self.summary()
+        )
+        return [(label, kind) for label, kind, _key in columns], rows
 
     def _sheet_roster(self):
-        partners = self.env["res.partner"]
-        fnames = [
-            "complete_name",
-            "vip_tier_id",
-            "vip_pareto_class",
-            "user_id",
-            "vip_revenue",
-            "vip_evaluated_on",
-            "vip_since",
-            "vip_last_visit_date",
-            "vip_next_visit_date",
-            "vip_next_management_visit_date",
-        ]
+        _ = self.env._
         columns = [
-            (self.env._("Customer"), "text"),
-            (self.env._("Tier"), "text"),
-            (self.env._("Pareto Class"), "text"),
-            (self.env._("Salesperson"), "text"),
-            (self.env._("Revenue in Window"), "money"),
-            (self.env._("Revenue as of"), "date"),
-            (self.env._("In Tier Since"), "date"),
-            (self.env._("Last Account Manager Visit"), "date"),
-            (self.env._("Next Account Manager Visit"), "date"),
-            (self.env._("Next Management Visit"), "date"),
+            (_("Customer"), "text", "complete_name"),
+            (_("Tier"), "text", "vip_tier_id"),
+            (_("Pareto Class"), "text", "vip_pareto_class"),
+            (_("Salesperson"), "text", "user_id"),
+            (_("Revenue in Window"), "money", "vip_revenue"),
+            (_("Revenue as of"), "date", "vip_evaluated_on"),
+            (_("In Tier Since"), "date", "vip_since"),
+            (_("Last Account Manager Visit"), "date", "vip_last_visit_date"),
+            (_("Next Account Manager Visit"), "date", "vip_next_visit_date"),
+            (_("Next Management Visit"), "date", "vip_next_management_visit_date"),
+            (_("Last NPS"), "float", "vip_last_nps"),
+            (_("Lifecycle Stage"), "text", "vip_lifecycle_stage"),
+            (_("Health Score"), "float", "vip_health_score"),
         ]
-        extra = []
-        if self._has_field("vip_last_nps"):
-            extra.append(("vip_last_nps", (self.env._("Last NPS"), "float")))
-        if self._has_field("vip_lifecycle_stage"):
-            extra.append(
-                ("vip_lifecycle_stage", (self.env._("Lifecycle Stage"), "text"))
-            )
-        if self._has_field("vip_health_score"):
-            extra.append(("vip_health_score", (self.env._("Health Score"), "float")))
-        fnames += [fname for fname, _col in extra]
-        columns += [col for _fname, col in extra]
-        records = partners.search_fetch(
-            self._roster_domain(), fnames, order="vip_revenue desc, id"
+        return self._sheet(
+            "res.partner", self._roster_domain(), "vip_revenue desc, id", columns
         )
-        tiers = self._names("vip.tier", records.vip_tier_id.ids, "name")
-        users = self._names("res.users", records.user_id.ids, "name")
-        pareto = self._labels("res.partner", "vip_pareto_class")
-        stages = (
-            self._labels("res.partner", "vip_lifecycle_stage")
-            if self._has_field("vip_lifecycle_stage")
-            else {}
-        )
-
-        def rows():
-            for partner in records:
-                row = [
-                    partner.complete_name,
-                    tiers.get(partner.vip_tier_id.id),
-                    pareto.get(partner.vip_pareto_class),
-                    users.get(partner.user_id.id),
-                    partner.vip_revenue,
-                    partner.vip_evaluated_on,
-                    partner.vip_since,
-                    partner.vip_last_visit_date,
-                    partner.vip_next_visit_date,
-                    partner.vip_next_management_visit_date,
-                ]
-                for fname, _col in extra:
-                    value = partner[fname]
-                    if fname == "vip_lifecycle_stage":
-                        value = stages.get(value)
-                    row.append(value)
-                yield row
-
-        return columns, rows()
 
     def _sheet_promises(self):
-        promises = self.env["vip.promise"]
-        records = promises.search_fetch(
-            self._promise_domain(),
-            [
-                "name",
-                "partner_id",
-                "tier_id",
-                "user_id",
-                "promise_type",
-                "description",
-                "currency_id",
-                "value",
-                "exposure",
-                "deadline",
-                "state",
-                "done_date",
-                "kept_on_time",
-                "approver_id",
-                "complaint_id",
-                "visit_id",
-            ],
-            order="deadline, id",
-        )
-        partners = self._names("res.partner", records.partner_id.ids, "complete_name")
-        tiers = self._names("vip.tier", records.tier_id.ids, "name")
-        users = self._names(
-            "res.users", records.user_id.ids + records.approver_id.ids, "name"
-        )
-        complaints = self._names("vip.complaint", records.complaint_id.ids, "name")
-        currencies = {c.id: c for c in records.currency_id}
-        types = self._labels("vip.promise", "promise_type")
-        states = self._labels("vip.promise", "state")
+        _ = self.env._
         columns = [
-            (self.env._("Reference"), "text"),
-            (self.env._("Customer"), "text"),
-            (self.env._("Tier at Submission"), "text"),
-            (self.env._("Promised by"), "text"),
-            (self.env._("Type"), "text"),
-            (self.env._("Description"), "long"),
-            (self.env._("Value"), "cmoney"),
-            (self.env._("Open Exposure"), "money"),
-            (self.env._("Deadline"), "date"),
-            (self.env._("Status"), "text"),
-            (self.env._("Closed on"), "date"),
-            (self.env._("Kept on Time"), "bool"),
-            (self.env._("Approved by"), "text"),
-            (self.env._("From Complaint"), "text"),
+            (_("Reference"), "text", "name"),
+            (_("Customer"), "text", "partner_id"),
+            (_("Tier at Submission"), "text", "tier_id"),
+            (_("Promised by"), "text", "user_id"),
+            (_("Type"), "text", "promise_type"),
+            (_("Description"), "long", "description"),
+            (_("Value"), "cmoney", lambda p, _f: (p.value, p.currency_id)),
+            (_("Open Exposure"), "money", "exposure"),
+            (_("Deadline"), "date", "deadline"),
+            (_("Status"), "text", "state"),
+            (_("Closed on"), "date", "done_date"),
+            (_("Kept on Time"), "bool", "kept_on_time"),
+            (_("Approved by"), "text", "approver_id"),
+            (_("From Complaint"), "text", "complaint_id"),
         ]
+        return self._sheet(
+            "vip.promise",
+            self._promise_domain(),
+            "deadline, id",
+            columns,
+            reads=["value", "currency_id"],
+        )
 
-        def rows():
-            for promise in records:
-                yield [
-                    promise.name,
-                    partners.get(promise.partner_id.id),
-                    tiers.get(promise.tier_id.id),
-                    users.get(promise.user_id.id),
-                    types.get(promise.promise_type),
-                    promise.description,
-                    (promise.value, currencies.get(promise.currency_id.id)),
-                    promise.exposure,
-                    promise.deadline,
-                    states.get(promise.state),
-                    promise.done_date,
-                    promise.kept_on_time,
-                    users.get(promise.approver_id.id),
-                    complaints.get(promise.complaint_id.id),
-                ]
-
-        return columns, rows()
+    def _sheet_complaints(self):
+        _ = self.env._
+        columns = [
+            (_("Reference"), "text", "name"),
+            (_("Subject"), "long", "subject"),
+            (_("Customer"), "text", "commercial_partner_id"),
+            (_("Tier at Intake"), "text", "tier_id"),
+            (_("Category"), "text", "category_id"),
+            (_("Severity"), "text", "severity"),
+            (_("Channel"), "text", "channel"),
+            (_("Responsible"), "text", "user_id"),
+            (_("Status"), "text", "state"),
+            (_("Received on"), "datetime", "received_on"),
+            (_("Allowed Response (hours)"), "float", "response_hours"),
+            (_("Response Deadline"), "datetime", "response_deadline"),
+            (_("Responded on"), "datetime", "responded_on"),
+            (_("Response SLA"), "text", "response_sla_state"),
+            (
+                _("Hours to Respond (business)"),
+                "float",
+                lambda c, f: f["hours"][c.id][0],
+            ),
+            (_("Allowed Resolution (hours)"), "float", "resolution_hours"),
+            (_("Resolution Deadline"), "datetime", "resolution_deadline"),
+            (_("Resolved on"), "datetime", "resolved_on"),
+            (_("Resolution SLA"), "text", "resolution_sla_state"),
+            (
+                _("Hours to Resolve (business)"),
+                "float",
+                lambda c, f: f["hours"][c.id][1],
+            ),
+            (_("Paused (business hours)"), "float", "paused_hours"),
+            (_("Escalation Level"), "int", "escalation_level"),
+            (_("SLA Breaches"), "int", lambda c, f: f["breaches"].get(c, 0)),
+        ]
+        return self._sheet(
+            "vip.complaint",
+            self._complaint_domain(),
+            "received_on, id",
+            columns,
+            reads=["calendar_id"],
+            facts=lambda records: {
+                "hours": self._business_hours(records),
+                "breaches": self._breaches(records),
+            },
+        )
 
     def _business_hours(self, records):
         """{complaint id: (hours to respond, hours to resolve)} in business hours of
-        each complaint's calendar: one work-interval computation per calendar over
-        the whole span, then interval arithmetic in Python."""
-        spans = defaultdict(list)
-        for complaint in records:
-            start = complaint.received_on
-            if not start:
-                continue
-            ends = (complaint.responded_on, complaint.resolved_on)
-            spans[complaint.calendar_id.id].append((complaint, start, ends))
-        result = {}
-        for calendar_id, items in spans.items():
-            calendar = self.env["resource.calendar"].browse(calendar_id)
-            start = min(item[1] for item in items)
-            stop = max(end for item in items for end in (item[1], *item[2]) if end)
-            if calendar:
-                intervals = calendar._work_intervals_batch(
-                    pytz.utc.localize(start),
-                    pytz.utc.localize(stop + timedelta(seconds=1)),
-                )[False]
-                bounds = [
-                    (
-                        b.astimezone(pytz.utc).replace(tzinfo=None),
-                        e.astimezone(pytz.utc).replace(tzinfo=None),
-                    )
-                    for b, e, _rec in intervals
-                ]
-            else:
-                bounds = [(start, stop + timedelta(seconds=1))]
-            worked = _worked_seconds(bounds)
-            for complaint, begin, ends in items:
-                origin = worked(begin)
-                hours = [
-                    round((worked(end) - origin) / 3600, 2) if end else None
-                    for end in ends
-                ]
-                if hours[1] is not None:
-                    hours[1] = max(round(hours[1] - complaint.paused_hours, 2), 0.0)
-                result[complaint.id] = hours
+        each complaint's schedule (``resource.calendar``'s engine, the one that
+        planned its deadlines): one computation of the work intervals per
+        schedule. Waiting on the customer does not count towards resolving."""
+        result = dict.fromkeys(records.ids, (None, None))
+        for calendar, complaints in records.grouped("calendar_id").items():
+            hours = calendar._vip_business_hours_batch(
+                [(c.received_on, c.responded_on) for c in complaints]
+                + [(c.received_on, c.resolved_on) for c in complaints]
+            )
+            for complaint, respond, resolve in zip(
+                complaints,
+                hours[: len(complaints)],
+                hours[len(complaints) :],
+                strict=True,
+            ):
+                respond, resolve = (
+                    None if value is None else round(value, 2)
+                    for value in (respond, resolve)
+                )
+                if resolve is not None:
+                    resolve = max(round(resolve - complaint.paused_hours, 2), 0.0)
+                result[complaint.id] = (respond, resolve)
         return result
 
-    def _sheet_complaints(self):
-        records = self.env["vip.complaint"].search_fetch(
-            self._complaint_domain(),
-            [
-                "name",
-                "subject",
-                "commercial_partner_id",
-                "tier_id",
-                "category_id",
-                "severity",
-                "channel",
-                "user_id",
-                "state",
-                "received_on",
-                "calendar_id",
-                "response_hours",
-                "response_deadline",
-                "responded_on",
-                "response_sla_state",
-                "resolution_hours",
-                "resolution_deadline",
-                "resolved_on",
-                "resolution_sla_state",
-                "paused_hours",
-                "escalation_level",
-            ],
-            order="received_on, id",
-        )
-        partners = self._names(
-            "res.partner", records.commercial_partner_id.ids, "complete_name"
-        )
-        tiers = self._names("vip.tier", records.tier_id.ids, "name")
-        users = self._names("res.users", records.user_id.ids, "name")
-        categories = self._names(
-            "vip.complaint.category", records.category_id.ids, "name"
-        )
-        severities = self._labels("vip.complaint", "severity")
-        channels = self._labels("vip.complaint", "channel")
-        states = self._labels("vip.complaint", "state")
-        sla = self._labels("vip.complaint", "response_sla_state")
-        hours = self._business_hours(records)
-        # breaches in the SLA history: one per clock and cycle, corrections applied
-        breaches = dict(
+    def _breaches(self, records):
+        """{complaint: breaches in its SLA history}, one per clock and cycle,
+        corrections applied."""
+        return dict(
             self.env["vip.sla.milestone"]._read_group(
                 Domain("complaint_id", "in", records.ids)
                 & Domain("breached_on", "!=", False)
@@ -372,260 +287,132 @@ class VipReviewWorkbook(VipReviewFigures):
                 ["__count"],
             )
         )
-        columns = [
-            (self.env._("Reference"), "text"),
-            (self.env._("Subject"), "long"),
-            (self.env._("Customer"), "text"),
-            (self.env._("Tier at Intake"), "text"),
-            (self.env._("Category"), "text"),
-            (self.env._("Severity"), "text"),
-            (self.env._("Channel"), "text"),
-            (self.env._("Responsible"), "text"),
-            (self.env._("Status"), "text"),
-            (self.env._("Received on"), "datetime"),
-            (self.env._("Allowed Response (hours)"), "float"),
-            (self.env._("Response Deadline"), "datetime"),
-            (self.env._("Responded on"), "datetime"),
-            (self.env._("Response SLA"), "text"),
-            (self.env._("Hours to Respond (business)"), "float"),
-            (self.env._("Allowed Resolution (hours)"), "float"),
-            (self.env._("Resolution Deadline"), "datetime"),
-            (self.env._("Resolved on"), "datetime"),
-            (self.env._("Resolution SLA"), "text"),
-            (self.env._("Hours to Resolve (business)"), "float"),
-            (self.env._("Paused (business hours)"), "float"),
-            (self.env._("Escalation Level"), "int"),
-            (self.env._("SLA Breaches"), "int"),
-        ]
-        local = self._local
-
-        def rows():
-            for complaint in records:
-                respond, resolve = hours.get(complaint.id, (None, None))
-                yield [
-                    complaint.name,
-                    complaint.subject,
-                    partners.get(complaint.commercial_partner_id.id),
-                    tiers.get(complaint.tier_id.id),
-                    categories.get(complaint.category_id.id),
-                    severities.get(complaint.severity),
-                    channels.get(complaint.channel),
-                    users.get(complaint.user_id.id),
-                    states.get(complaint.state),
-                    local(complaint.received_on),
-                    complaint.response_hours,
-                    local(complaint.response_deadline),
-                    local(complaint.responded_on),
-                    sla.get(complaint.response_sla_state),
-                    respond,
-                    complaint.resolution_hours,
-                    local(complaint.resolution_deadline),
-                    local(complaint.resolved_on),
-                    sla.get(complaint.resolution_sla_state),
-                    resolve,
-                    complaint.paused_hours,
-                    complaint.escalation_level,
-                    breaches.get(complaint, 0),
-                ]
-
-        return columns, rows()
 
     def _sheet_suggestions(self):
-        records = self.env["vip.suggestion"].search_fetch(
-            self._suggestion_domain(),
-            [
-                "name",
-                "commercial_partner_id",
-                "tier_id",
-                "category",
-                "user_id",
-                "supporter_count",
-                "raised_on",
-                "state",
-                "decided_on",
-                "decision_note",
-                "response_sent_on",
-                "days_to_reply",
-            ],
-            order="raised_on, id",
-        )
-        partners = self._names(
-            "res.partner", records.commercial_partner_id.ids, "complete_name"
-        )
-        tiers = self._names("vip.tier", records.tier_id.ids, "name")
-        users = self._names("res.users", records.user_id.ids, "name")
-        categories = self._labels("vip.suggestion", "category")
-        states = self._labels("vip.suggestion", "state")
+        _ = self.env._
         columns = [
-            (self.env._("Title"), "long"),
-            (self.env._("Customer"), "text"),
-            (self.env._("Tier"), "text"),
-            (self.env._("Category"), "text"),
-            (self.env._("Owner"), "text"),
-            (self.env._("Supporters"), "int"),
-            (self.env._("Raised on"), "datetime"),
-            (self.env._("Status"), "text"),
-            (self.env._("Decided on"), "datetime"),
-            (self.env._("Decision"), "long"),
-            (self.env._("Reply Sent On"), "datetime"),
-            (self.env._("Days to Reply"), "float"),
+            (_("Title"), "long", "name"),
+            (_("Customer"), "text", "commercial_partner_id"),
+            (_("Tier"), "text", "tier_id"),
+            (_("Category"), "text", "category"),
+            (_("Owner"), "text", "user_id"),
+            (_("Supporters"), "int", "supporter_count"),
+            (_("Raised on"), "datetime", "raised_on"),
+            (_("Status"), "text", "state"),
+            (_("Decided on"), "datetime", "decided_on"),
+            (_("Decision"), "long", "decision_note"),
+            (_("Reply Sent On"), "datetime", "response_sent_on"),
+            (
+                _("Days to Reply"),
+                "float",
+                lambda s, _f: s.days_to_reply if s.response_sent_on else None,
+            ),
         ]
-        local = self._local
-
-        def rows():
-            for suggestion in records:
-                yield [
-                    suggestion.name,
-                    partners.get(suggestion.commercial_partner_id.id),
-                    tiers.get(suggestion.tier_id.id),
-                    categories.get(suggestion.category),
-                    users.get(suggestion.user_id.id),
-                    suggestion.supporter_count,
-                    local(suggestion.raised_on),
-                    states.get(suggestion.state),
-                    local(suggestion.decided_on),
-                    suggestion.decision_note,
-                    local(suggestion.response_sent_on),
-                    suggestion.days_to_reply if suggestion.response_sent_on else None,
-                ]
-
-        return columns, rows()
+        return self._sheet(
+            "vip.suggestion",
+            self._suggestion_domain(),
+            "raised_on, id",
+            columns,
+            reads=["days_to_reply"],
+        )
 
     def _sheet_visits(self):
-        records = self.env["vip.visit"].search_fetch(
+        _ = self.env._
+        columns = [
+            (_("Date"), "date", "date"),
+            (_("Customer"), "text", "partner_id"),
+            (_("Tier at Visit"), "text", "tier_id"),
+            (_("Type"), "text", "visit_type"),
+            (_("Visited By"), "text", "user_id"),
+            (_("Contact Met"), "text", "contact_id"),
+            (_("Summary"), "long", "summary"),
+            (_("Customer Feedback"), "long", "customer_feedback"),
+            (_("Next Steps"), "long", "next_steps"),
+            (_("Complaints Raised"), "int", lambda v, f: f[v.id][0]),
+            (_("Promises Made"), "int", lambda v, f: f[v.id][1]),
+            (_("Suggestions Raised"), "int", lambda v, f: f[v.id][2]),
+        ]
+        return self._sheet(
+            "vip.visit",
             self._visit_domain(),
-            [
-                "date",
-                "partner_id",
-                "tier_id",
-                "visit_type",
-                "user_id",
-                "contact_id",
-                "summary",
-                "customer_feedback",
-                "next_steps",
-            ],
-            order="date, id",
+            "date, id",
+            columns,
+            facts=self._raised_at_visits,
         )
-        partners = self._names(
-            "res.partner",
-            records.partner_id.ids + records.contact_id.ids,
-            "complete_name",
-        )
-        tiers = self._names("vip.tier", records.tier_id.ids, "name")
-        users = self._names("res.users", records.user_id.ids, "name")
-        types = self._labels("vip.visit", "visit_type")
+
+    def _raised_at_visits(self, visits):
+        """{visit id: [complaints, promises, suggestions] raised at it}."""
         raised = defaultdict(lambda: [0, 0, 0])
         for index, model in enumerate(
             ("vip.complaint", "vip.promise", "vip.suggestion")
         ):
             for visit, count in self.env[model]._read_group(
-                [("visit_id", "in", records.ids)], ["visit_id"], ["__count"]
+                [("visit_id", "in", visits.ids)], ["visit_id"], ["__count"]
             ):
                 raised[visit.id][index] = count
-        columns = [
-            (self.env._("Date"), "date"),
-            (self.env._("Customer"), "text"),
-            (self.env._("Tier at Visit"), "text"),
-            (self.env._("Type"), "text"),
-            (self.env._("Visited By"), "text"),
-            (self.env._("Contact Met"), "text"),
-            (self.env._("Summary"), "long"),
-            (self.env._("Customer Feedback"), "long"),
-            (self.env._("Next Steps"), "long"),
-            (self.env._("Complaints Raised"), "int"),
-            (self.env._("Promises Made"), "int"),
-            (self.env._("Suggestions Raised"), "int"),
-        ]
-
-        def text(html):
-            return html2plaintext(html) if html else None
-
-        def rows():
-            for visit in records:
-                counts = raised.get(visit.id, (0, 0, 0))
-                yield [
-                    visit.date,
-                    partners.get(visit.partner_id.id),
-                    tiers.get(visit.tier_id.id),
-                    types.get(visit.visit_type),
-                    users.get(visit.user_id.id),
-                    partners.get(visit.contact_id.id),
-                    visit.summary,
-                    text(visit.customer_feedback),
-                    text(visit.next_steps),
-                    *counts,
-                ]
-
-        return columns, rows()
+        return raised
 
     def _sheet_satisfaction(self):
-        """Survey answers of the satisfaction campaigns, where that capability is
-        installed; otherwise the headers only."""
+        """Answers of the satisfaction campaigns of the company running in the
+        period (headers only for who may not read them)."""
+        _ = self.env._
         columns = [
-            (self.env._("Campaign"), "text"),
-            (self.env._("Customer"), "text"),
-            (self.env._("Contact"), "text"),
-            (self.env._("NPS Score"), "float"),
-            (self.env._("Category"), "text"),
-            (self.env._("Thanked on"), "datetime"),
+            (_("Campaign"), "text", "campaign_id"),
+            (_("Customer"), "text", "partner_id"),
+            (_("Contact"), "text", "contact_id"),
+            (_("NPS Score"), "float", "nps_score"),
+            (_("Category"), "text", "category"),
+            (_("Thanked on"), "datetime", "thanked_on"),
         ]
-        model_name = "vip.survey.participant"
-        if model_name not in self.env or not self.env[model_name].has_access("read"):
-            return columns, iter(())
-        model = self.env[model_name]
-        wanted = [
-            "campaign_id",
-            "partner_id",
-            "contact_id",
-            "nps_score",
-            "category",
-            "thanked_on",
-        ]
-        present = [fname for fname in wanted if fname in model._fields]
-        domain = Domain.TRUE
-        if "campaign_id" in model._fields:
-            campaign_fields = self.env[
-                model._fields["campaign_id"].comodel_name
-            ]._fields
-            if "company_id" in campaign_fields:
-                domain &= Domain("campaign_id.company_id", "=", self.company.id)
-            if "date_start" in campaign_fields:
-                domain &= Domain("campaign_id.date_start", "<=", self.date_to)
-            if "date_end" in campaign_fields:
-                domain &= Domain("campaign_id.date_end", ">=", self.date_from) | Domain(
-                    "campaign_id.date_end", "=", False
-                )
-        if self.users and "partner_id" in model._fields:
+        model = "vip.survey.participant"
+        if not self.env[model].has_access("read"):
+            return [(label, kind) for label, kind, _value in columns], iter(())
+        domain = (
+            Domain("campaign_id.company_id", "=", self.company.id)
+            & Domain("campaign_id.date_start", "<=", self.date_to)
+            & (
+                Domain("campaign_id.date_end", ">=", self.date_from)
+                | Domain("campaign_id.date_end", "=", False)
+            )
+        )
+        if self.users:
             domain &= Domain("partner_id.user_id", "in", self.users.ids)
-        records = model.search_fetch(domain, present, order="id")
-        names = {}
-        for fname in present:
-            field = model._fields[fname]
-            if field.type == "many2one":
-                comodel = field.comodel_name
-                names[fname] = self._names(
-                    comodel,
-                    records[fname].ids,
-                    "complete_name" if comodel == "res.partner" else "display_name",
-                )
-            elif field.type == "selection":
-                names[fname] = self._labels(model_name, fname)
-        local = self._local
+        return self._sheet(model, domain, "id", columns)
 
-        def value(record, fname):
-            if fname not in present:
-                return None
-            raw = record[fname]
-            if fname in names:
-                key = raw.id if hasattr(raw, "_name") else raw
-                return names[fname].get(key)
-            if fname == "thanked_on":
-                return local(raw)
-            return raw
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
 
-        def rows():
-            for record in records:
-                yield [value(record, fname) for fname in wanted]
+    def _names(self, model, ids, fname="display_name"):
+        """{id: name} of ``ids`` in one read, two for users (their names live on
+        their partners); record rules apply: a record the user may not read shows
+        empty. The same queries whatever is in the cache, so that the count
+        depends on the sheets, never on the rows."""
+        ids = list({i for i in ids if i})
+        if not ids:
+            return {}
+        if model == "res.users":
+            users = (
+                self.env[model]
+                .with_context(active_test=False)
+                .search_fetch([("id", "in", ids)], ["partner_id"])
+            )
+            names = self._names("res.partner", users.partner_id.ids, "name")
+            return {user.id: names.get(user.partner_id.id, "") for user in users}
+        records = (
+            self.env[model]
+            .with_context(active_test=False)
+            .search_fetch(
+                [("id", "in", ids)], [fname] if fname != "display_name" else []
+            )
+        )
+        return {record.id: record[fname] or "" for record in records}
 
-        return columns, rows()
+    def _labels(self, model, fname):
+        return dict(self.env[model]._fields[fname]._description_selection(self.env))
+
+    def _local(self, value):
+        """Stored UTC datetime as the user's wall time, for Excel."""
+        if not value:
+            return None
+        return pytz.utc.localize(value).astimezone(self.tz).replace(tzinfo=None)
