@@ -37,6 +37,7 @@
         "views/vip_visit_views.xml",
         "views/vip_meeting_views.xml",
         "views/vip_suggestion_views.xml",
+        "views/vip_complaint_team_views.xml",
         "views/vip_complaint_views.xml",
         "views/vip_sla_policy_views.xml",
         "report/vip_promise_report_views.xml",

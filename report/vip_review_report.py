@@ -16,7 +16,15 @@ class VipReviewReport(models.Model):
     _auto = False
     _order = "date desc"
     _rec_name = "kind"
-    _depends = SLA_DEPENDS
+    _depends = {
+        **SLA_DEPENDS,
+        "vip.complaint": [
+            "channel",
+            "team_id",
+            "responded_on",
+            "response_business_hours",
+        ],
+    }
 
     kind = fields.Selection(
         [
@@ -52,8 +60,30 @@ class VipReviewReport(models.Model):
         "Loop Closure (%)", readonly=True, aggregator="avg"
     )
     visit_count = fields.Integer("Visits", readonly=True)
+    channel = fields.Selection(
+        selection="_selection_channel",
+        readonly=True,
+        help="The channel a complaint came through (complaints only).",
+    )
+    team_id = fields.Many2one("vip.complaint.team", "Complaint Team", readonly=True)
+    response_business_hours = fields.Float(
+        "Business Hours to Respond", readonly=True, aggregator="avg"
+    )
+    breach_rate = fields.Float(
+        "Complaint Breach Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the complaints with a breach recorded in their SLA history.",
+    )
     tier_in_count = fields.Integer("Tier Changes In", readonly=True)
     tier_out_count = fields.Integer("Tier Changes Out", readonly=True)
+
+    def _selection_channel(self):
+        return (
+            self.env["vip.complaint"]
+            ._fields["channel"]
+            ._description_selection(self.env)
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -81,7 +111,10 @@ class VipReviewReport(models.Model):
                            NULL::float AS resolution_compliance,
                            0 AS suggestion_decided_count,
                            NULL::float AS loop_closure_rate,
-                           0 AS visit_count, 0 AS tier_in_count, 0 AS tier_out_count
+                           0 AS visit_count, 0 AS tier_in_count, 0 AS tier_out_count,
+                           NULL::varchar AS channel, NULL::integer AS team_id,
+                           NULL::float AS response_business_hours,
+                           NULL::float AS breach_rate
                       FROM vip_promise p
                       JOIN res_company company ON company.id = p.company_id
                      WHERE p.state NOT IN ('draft', 'cancelled')
@@ -92,7 +125,11 @@ class VipReviewReport(models.Model):
                            c.user_id, 0, NULL, 0, 0, 1,
                            %s,
                            %s,
-                           0, NULL, 0, 0, 0
+                           0, NULL, 0, 0, 0,
+                           c.channel, c.team_id,
+                           CASE WHEN c.responded_on IS NOT NULL
+                                THEN c.response_business_hours END,
+                           CASE WHEN sla.breached THEN 100.0 ELSE 0.0 END
                       FROM vip_complaint c
                       JOIN res_company company ON company.id = c.company_id
                       %s
@@ -104,7 +141,7 @@ class VipReviewReport(models.Model):
                            s.user_id, 0, NULL, 0, 0, 0, NULL, NULL, 1,
                            CASE WHEN s.response_sent_on IS NOT NULL THEN 100.0
                                 ELSE 0.0 END,
-                           0, 0, 0
+                           0, 0, 0, NULL, NULL, NULL, NULL
                       FROM vip_suggestion s
                       JOIN res_company company ON company.id = s.company_id
                      WHERE s.decided_count = 1
@@ -112,7 +149,7 @@ class VipReviewReport(models.Model):
                     SELECT v.id * 10 + 4, 'visit', v.date, v.company_id,
                            company.currency_id,
                            v.tier_id, v.partner_id, v.user_id, 0, NULL, 0, 0, 0,
-                           NULL, NULL, 0, NULL, 1, 0, 0
+                           NULL, NULL, 0, NULL, 1, 0, 0, NULL, NULL, NULL, NULL
                       FROM vip_visit v
                       JOIN res_company company ON company.id = v.company_id
                     UNION ALL
@@ -121,7 +158,8 @@ class VipReviewReport(models.Model):
                            t.tier_id, h.partner_id, partner.user_id, 0, NULL, 0, 0,
                            0, NULL, NULL, 0, NULL, 0,
                            CASE WHEN t.tier_id = h.new_tier_id THEN 1 ELSE 0 END,
-                           CASE WHEN t.tier_id = h.old_tier_id THEN 1 ELSE 0 END
+                           CASE WHEN t.tier_id = h.old_tier_id THEN 1 ELSE 0 END,
+                           NULL, NULL, NULL, NULL
                       FROM vip_tier_history h
                       JOIN res_company company ON company.id = h.company_id
                       JOIN res_partner partner ON partner.id = h.partner_id

@@ -1,0 +1,22 @@
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    vip_available = fields.Boolean(
+        "Available for Complaints",
+        default=True,
+        help="Off while away (leave, training, busy with a key account): the "
+        "automatic assignment of complaint teams skips you. You can switch it "
+        "yourself in your preferences.",
+        groups="base.group_user",
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return [*super().SELF_READABLE_FIELDS, "vip_available"]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return [*super().SELF_WRITEABLE_FIELDS, "vip_available"]

@@ -1,0 +1,40 @@
+from odoo import fields, models
+
+from .vip_complaint_sla import _Planner
+
+
+class VipComplaint(models.Model):
+    """Touchpoints: how long each channel and team takes to answer, in business
+    hours of the complaint's calendar, recorded when the response clock stops so
+    that the analysis reads a fact instead of replaying calendars."""
+
+    _inherit = "vip.complaint"
+
+    response_business_hours = fields.Float(
+        "Business Hours to Respond",
+        readonly=True,
+        copy=False,
+        aggregator="avg",
+        help="Business hours of the complaint's calendar (public holidays "
+        "counted) between the start of the response clock and the first answer.",
+        groups="base.group_user",
+    )
+
+    def _sla_record_response(self, when):
+        res = super()._sla_record_response(when)
+        self._vip_record_response_hours()
+        return res
+
+    def _vip_record_response_hours(self):
+        """Business hours from the first response clock's start to its stop,
+        for the answered complaints among these."""
+        planner = _Planner(self.env)
+        for complaint in self.filtered("responded_on"):
+            rows = complaint.sla_milestone_ids.filtered(
+                lambda m: m.clock == "response" and not m.correction_of_id
+            ).sorted("cycle")
+            start = rows[:1].start or complaint.received_on
+            stop = rows[:1].completed_on or complaint.responded_on
+            hours = max(planner.count(complaint.calendar_id, start, stop), 0.0)
+            # sudo: a fact of the clock, written whatever the caller may edit
+            complaint.sudo().write({"response_business_hours": round(hours, 2)})
