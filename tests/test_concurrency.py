@@ -396,7 +396,7 @@ class TestConcurrency(BaseCase):
         def setup(env):
             users = env["res.users"].create(
                 [
-                    {"name": f"{TAG} agent {n}", "login": f"vip_concurrency_agent_{n}"}
+                    {"name": f"Intake agent {n}", "login": f"vip_concurrency_agent_{n}"}
                     for n in range(2)
                 ]
             )
