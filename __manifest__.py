@@ -83,6 +83,7 @@
         "demo/vip_customers_demo.xml",
         "demo/vip_showcase_demo.xml",
         "demo/vip_survey_demo.xml",
+        "demo/vip_service_demo.xml",
         "demo/vip_health_demo.xml",
         "demo/vip_holiday_demo.xml",
     ],

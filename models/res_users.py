@@ -13,10 +13,8 @@ class ResUsers(models.Model):
         groups="base.group_user",
     )
 
-    @property
-    def SELF_READABLE_FIELDS(self):
-        return [*super().SELF_READABLE_FIELDS, "vip_available"]
-
+    # the agent switches itself (preferences); internal users read it through
+    # ``groups``, so it is not among the fields every user reads of itself
     @property
     def SELF_WRITEABLE_FIELDS(self):
         return [*super().SELF_WRITEABLE_FIELDS, "vip_available"]
