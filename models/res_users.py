@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResUsers(models.Model):
@@ -18,3 +18,12 @@ class ResUsers(models.Model):
     @property
     def SELF_WRITEABLE_FIELDS(self):
         return [*super().SELF_WRITEABLE_FIELDS, "vip_available"]
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Odoo describes the self-writeable fields to every user; the switch is
+        the agents': customers (portal) neither read nor see it."""
+        res = super().fields_get(allfields, attributes=attributes)
+        if not self.env.user._is_internal():
+            res.pop("vip_available", None)
+        return res
