@@ -12,7 +12,6 @@ class VipComplaint(models.Model):
 
     team_id = fields.Many2one(
         "vip.complaint.team",
-        "Team",
         tracking=True,
         index="btree_not_null",
         domain="[('company_id', '=', company_id)]",
@@ -130,6 +129,7 @@ class VipComplaint(models.Model):
                     new_vals["user_id"] = member.id
             if new_vals:
                 super(VipComplaint, complaint).write(new_vals)
+        return True
 
     def action_assign_to_team(self):
         """Give open complaints of a team whose responsible is not an available

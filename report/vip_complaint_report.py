@@ -90,7 +90,7 @@ class VipComplaintReport(models.Model):
     severity = fields.Selection(SEVERITIES, readonly=True)
     user_id = fields.Many2one("res.users", "Responsible", readonly=True)
     channel = fields.Selection(selection="_selection_channel", readonly=True)
-    team_id = fields.Many2one("vip.complaint.team", "Team", readonly=True)
+    team_id = fields.Many2one("vip.complaint.team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     received_on = fields.Datetime(readonly=True)
     state = fields.Selection(COMPLAINT_STATES, readonly=True)
