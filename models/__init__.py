@@ -27,6 +27,10 @@ from . import vip_sla_milestone
 from . import vip_complaint_sla
 from . import vip_complaint_sla_escalation
 from . import vip_complaint_mail
+from . import res_users
+from . import vip_complaint_team
+from . import vip_complaint_assignment
+from . import vip_complaint_touchpoint
 from . import vip_holiday_year
 from . import resource_calendar_workday
 from . import resource_calendar_leaves
@@ -44,6 +48,8 @@ from . import res_partner_claim
 from . import res_partner_survey
 from . import vip_survey_campaign
 from . import vip_survey_participant
+from . import vip_survey_programme
+from . import vip_survey_interview
 from . import survey_question
 from . import survey_user_input
 from . import survey_user_input_line
@@ -57,3 +63,4 @@ from . import vip_monthly_digest
 from . import res_partner_commercial
 from . import mail_message
 from . import mail_thread_portal
+from . import vip_queue_priority

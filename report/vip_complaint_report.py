@@ -76,6 +76,9 @@ class VipComplaintReport(models.Model):
             "responded_on",
             "rating_last_value",
             "escalation_level",
+            "channel",
+            "team_id",
+            "response_business_hours",
         ],
     }
 
@@ -86,6 +89,8 @@ class VipComplaintReport(models.Model):
     category_id = fields.Many2one("vip.complaint.category", readonly=True)
     severity = fields.Selection(SEVERITIES, readonly=True)
     user_id = fields.Many2one("res.users", "Responsible", readonly=True)
+    channel = fields.Selection(selection="_selection_channel", readonly=True)
+    team_id = fields.Many2one("vip.complaint.team", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     received_on = fields.Datetime(readonly=True)
     state = fields.Selection(COMPLAINT_STATES, readonly=True)
@@ -109,6 +114,20 @@ class VipComplaintReport(models.Model):
         aggregator="avg",
         help="Calendar hours between reception and response.",
     )
+    response_business_hours = fields.Float(
+        "Business Hours to Respond",
+        readonly=True,
+        aggregator="avg",
+        help="Business hours of the complaint's calendar between reception and "
+        "the first answer (public holidays counted).",
+    )
+    breach_rate = fields.Float(
+        "Breach Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the complaints with a breach recorded in their SLA history "
+        "(response or resolution).",
+    )
     rating = fields.Float(
         "Customer Rating", readonly=True, aggregator="avg", help="Out of 5."
     )
@@ -120,6 +139,13 @@ class VipComplaintReport(models.Model):
         "resolution, any cycle), even if answered or resolved afterwards.",
     )
     complaint_count = fields.Integer("Complaints", readonly=True)
+
+    def _selection_channel(self):
+        return (
+            self.env["vip.complaint"]
+            ._fields["channel"]
+            ._description_selection(self.env)
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -135,6 +161,8 @@ class VipComplaintReport(models.Model):
                        c.category_id AS category_id,
                        c.severity AS severity,
                        c.user_id AS user_id,
+                       c.channel AS channel,
+                       c.team_id AS team_id,
                        c.company_id AS company_id,
                        c.received_on AS received_on,
                        c.state AS state,
@@ -144,6 +172,10 @@ class VipComplaintReport(models.Model):
                        %s AS resolution_compliance,
                        EXTRACT(EPOCH FROM c.responded_on - c.received_on) / 3600.0
                            AS response_delay,
+                       CASE WHEN c.responded_on IS NOT NULL
+                            THEN c.response_business_hours END
+                           AS response_business_hours,
+                       CASE WHEN sla.breached THEN 100.0 ELSE 0.0 END AS breach_rate,
                        NULLIF(c.rating_last_value, 0) AS rating,
                        c.escalation_level AS escalation_level,
                        CASE WHEN sla.breached THEN 1 ELSE 0 END AS breached_count,

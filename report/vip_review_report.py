@@ -34,6 +34,10 @@ COLUMNS = {
     "rhythm_until": "NULL::date",
     "tier_in_count": "0",
     "tier_out_count": "0",
+    "channel": "NULL::varchar",
+    "team_id": "NULL::int",
+    "response_business_hours": "NULL::float",
+    "breach_rate": "NULL::float",
 }
 
 # the roster: customers with a tier (companies, or people without a company)
@@ -98,6 +102,11 @@ COMPLAINT_ROWS = (
         "complaint_count": "1",
         "response_compliance": sla_compliance("response"),
         "resolution_compliance": sla_compliance("resolution"),
+        "channel": "c.channel",
+        "team_id": "c.team_id",
+        "response_business_hours": """CASE WHEN c.responded_on IS NOT NULL
+                                           THEN c.response_business_hours END""",
+        "breach_rate": "CASE WHEN sla.breached THEN 100.0 ELSE 0.0 END",
     },
     SQL(
         """FROM vip_complaint c
@@ -219,6 +228,10 @@ class VipReviewReport(models.Model):
             "user_id",
             "state",
             "received_on",
+            "channel",
+            "team_id",
+            "responded_on",
+            "response_business_hours",
         ],
         "vip.suggestion": [
             "company_id",
@@ -304,8 +317,30 @@ class VipReviewReport(models.Model):
         help="An account manager's visit keeps its customer on rhythm until this "
         "day (the visit plus the interval of the customer's tier).",
     )
+    channel = fields.Selection(
+        selection="_selection_channel",
+        readonly=True,
+        help="The channel a complaint came through (complaints only).",
+    )
+    team_id = fields.Many2one("vip.complaint.team", "Complaint Team", readonly=True)
+    response_business_hours = fields.Float(
+        "Business Hours to Respond", readonly=True, aggregator="avg"
+    )
+    breach_rate = fields.Float(
+        "Complaint Breach Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the complaints with a breach recorded in their SLA history.",
+    )
     tier_in_count = fields.Integer("Tier Changes In", readonly=True)
     tier_out_count = fields.Integer("Tier Changes Out", readonly=True)
+
+    def _selection_channel(self):
+        return (
+            self.env["vip.complaint"]
+            ._fields["channel"]
+            ._description_selection(self.env)
+        )
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)

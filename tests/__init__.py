@@ -33,3 +33,5 @@ from . import test_portal_fields
 from . import test_sla_milestones
 from . import test_trust_sla
 from . import test_portal_queries
+from . import test_complaint_team
+from . import test_survey_programme

@@ -35,6 +35,7 @@ MATRIX = {
     "vip.sla.policy": ("UMA", "A", "A", "A"),
     "vip.complaint": ("PUMA", "UMA", "UMA", "UMA"),
     "vip.sla.milestone": ("UMA", "", "", ""),
+    "vip.complaint.team": ("UMA", "MA", "MA", "MA"),
     "vip.survey.campaign": ("UMA", "MA", "MA", "MA"),
     "vip.survey.participant": ("UMA", "MA", "MA", "MA"),
     "vip.monthly.digest": ("MA", "", "", ""),
@@ -175,6 +176,11 @@ class TestAccessMatrix(VipCareCommon):
                 "partner_id": self.customer.id,
                 "user_id": self.user_vip.id,
             }
+        )
+
+    def _sample_vip_complaint_team(self):
+        return self.env["vip.complaint.team"].create(
+            {"name": "Matrix team", "company_id": self.company.id}
         )
 
     def _sample_vip_sla_milestone(self):

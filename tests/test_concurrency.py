@@ -384,3 +384,73 @@ class TestConcurrency(BaseCase):
             ["state", "reminder_sent", "overdue_notified"],
         )
         self.assertTrue(all(row[1] for row in signature), "each promise reminded")
+
+    # complaint teams: the next member under concurrent intake -----------
+
+    @mute_logger("odoo.sql_db")
+    def test_concurrent_intake_takes_turns(self):
+        """Two workers registering complaints of a round-robin team at the same
+        moment: the team row is locked during the pick, the one that loses
+        retries and takes the next turn; nobody gets two in a row out of turn."""
+
+        def setup(env):
+            users = env["res.users"].create(
+                [
+                    {"name": f"Intake agent {n}", "login": f"vip_concurrency_agent_{n}"}
+                    for n in range(2)
+                ]
+            )
+            category = env["vip.complaint.category"].create({"name": f"{TAG} category"})
+            team = env["vip.complaint.team"].create(
+                {
+                    "name": f"{TAG} team",
+                    "member_ids": [(6, 0, users.ids)],
+                    "category_ids": [(6, 0, category.ids)],
+                    "assign_method": "round_robin",
+                }
+            )
+            customer = self._customers(env, 1)
+            return users.ids, category.id, team.id, customer.id
+
+        user_ids, category_id, team_id, customer_id = self.run_in_env(setup)
+
+        def drop(env):
+            # the complaints go with their customer (``_cleanup``)
+            for res_table, column in RES_TABLES:
+                env.cr.execute(
+                    f"DELETE FROM {res_table} WHERE {column} = 'vip.complaint.team'"
+                    " AND res_id = %s",
+                    [team_id],
+                )
+            env.cr.execute("DELETE FROM vip_complaint_team WHERE id = %s", [team_id])
+            env["res.users"].browse(user_ids).action_archive()
+            env.cr.execute(
+                "DELETE FROM vip_complaint_category WHERE id = %s", [category_id]
+            )
+
+        self.addCleanup(lambda: self.run_in_env(drop))
+
+        def intake(env):
+            env["vip.complaint"].create(
+                {
+                    "subject": "Broken at once",
+                    "partner_id": customer_id,
+                    "category_id": category_id,
+                }
+            )
+
+        refused = sum(self._twice_at_once(intake) for _round in range(3))
+        self.assertGreaterEqual(refused, 1, "the pick waits for the other worker")
+
+        def assigned(env):
+            complaints = env["vip.complaint"].search(
+                [("team_id", "=", team_id)], order="id"
+            )
+            return complaints.mapped("user_id").ids, [c.user_id.id for c in complaints]
+
+        _members, sequence = self.run_in_env(assigned)
+        self.assertEqual(len(sequence), 6)
+        self.assertEqual(Counter(sequence), Counter(dict.fromkeys(user_ids, 3)))
+        # in commit order, the turn alternates: never twice the same in a row
+        for previous, current in zip(sequence, sequence[1:], strict=False):
+            self.assertNotEqual(previous, current)

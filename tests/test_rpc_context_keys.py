@@ -173,6 +173,17 @@ class TestContextKeysOverRpc(VipRpcCase):
             "vip.survey.participant": campaign.participant_ids[:1],
             "mail.activity": activity,
             "vip.complaint.category": env["vip.complaint.category"].search([], limit=1),
+            "vip.complaint.team": env["vip.complaint.team"].create(
+                {
+                    "name": "Delivery desk",
+                    "member_ids": [Command.set(user.ids)],
+                    "category_ids": [
+                        Command.set(
+                            env["vip.complaint.category"].search([], limit=1).ids
+                        )
+                    ],
+                }
+            ),
             "vip.sla.policy": env["vip.sla.policy"].search([], limit=1),
             "vip.sla.milestone": complaint.sla_milestone_ids[:1],
             "mail.message": complaint.message_ids[:1],
