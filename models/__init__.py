@@ -33,6 +33,7 @@ from . import resource_calendar_leaves
 from . import resource_calendar
 from . import res_config_settings_holidays
 from . import mail_template
+from . import vip_template_use
 from . import vip_complaint_answer
 from . import mail_thread
 from . import mail_message_date
