@@ -39,6 +39,9 @@ from . import mail_thread
 from . import mail_message_date
 from . import res_partner_portal
 from . import vip_complaint_portal
+from . import ir_sequence
+from . import ir_sequence_date_range
+from . import vip_promise_number
 from . import vip_promise_sequence
 from . import res_partner_claim
 from . import res_partner_survey
