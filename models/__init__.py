@@ -38,6 +38,7 @@ from . import vip_complaint_answer
 from . import mail_thread
 from . import mail_message_date
 from . import res_partner_portal
+from . import res_partner_signup
 from . import vip_complaint_portal
 from . import ir_sequence
 from . import ir_sequence_date_range
