@@ -37,12 +37,17 @@ from . import resource_calendar_leaves
 from . import resource_calendar
 from . import res_config_settings_holidays
 from . import mail_template
+from . import vip_template_use
 from . import vip_complaint_answer
 from . import mail_thread
 from . import mail_thread_log
 from . import mail_message_date
 from . import res_partner_portal
+from . import res_partner_signup
 from . import vip_complaint_portal
+from . import ir_sequence
+from . import ir_sequence_date_range
+from . import vip_promise_number
 from . import vip_promise_sequence
 from . import res_partner_claim
 from . import res_partner_survey

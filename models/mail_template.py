@@ -1,5 +1,4 @@
-from odoo import fields, models
-from odoo.tools import SQL
+from odoo import api, fields, models
 
 
 class MailTemplate(models.Model):
@@ -7,11 +6,12 @@ class MailTemplate(models.Model):
 
     vip_use_count = fields.Integer(
         "Uses",
-        readonly=True,
-        copy=False,
-        default=0,
+        compute="_compute_vip_use_count",
         help="Replies sent with this template from the composer (standard answers "
         "of complaint categories).",
+    )
+    vip_use_ids = fields.One2many(
+        "vip.template.use", "template_id", string="Template Uses", readonly=True
     )
     vip_complaint_category_ids = fields.Many2many(
         "vip.complaint.category",
@@ -22,21 +22,16 @@ class MailTemplate(models.Model):
         help="Complaint categories offering this template as a standard answer.",
     )
 
-    def _vip_count_uses(self, uses):
-        """Add ``uses`` ({template id: number of replies}) to the counters, in one
-        statement per distinct increment, safe against concurrent senders."""
-        by_increment = {}
-        for template_id, count in uses.items():
-            by_increment.setdefault(count, []).append(template_id)
-        for count, template_ids in by_increment.items():
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE mail_template"
-                    " SET vip_use_count = COALESCE(vip_use_count, 0) + %s"
-                    " WHERE id = ANY(%s)",
-                    count,
-                    template_ids,
-                )
+    @api.depends("vip_use_ids.use_count")
+    def _compute_vip_use_count(self):
+        """Added up from the use log in one grouped query (sudo: the count is
+        the workflow's, the log is not for users to read)."""
+        counts = dict(
+            self.env["vip.template.use"]
+            .sudo()
+            ._read_group(
+                [("template_id", "in", self.ids)], ["template_id"], ["use_count:sum"]
             )
-        if uses:
-            self.browse(uses).invalidate_recordset(["vip_use_count"])
+        )
+        for template in self:
+            template.vip_use_count = counts.get(template, 0)

@@ -299,9 +299,7 @@ class VipPromise(models.Model):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code("vip.promise") or self.env._("New")
+                vals["name"] = self._vip_draw_name(company)
         return super().create(vals_list)
 
     def write(self, vals):

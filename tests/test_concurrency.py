@@ -2,9 +2,13 @@
 crons (tier evaluation, SLA run, visit planner, promise reminders) started twice
 at the same time, each in its own committed transaction, as two workers would.
 
+Hot rows: two requests replying with the same standard answer and creating a
+promise at once both commit, without a serialization failure to retry.
+
 These tests commit through their own cursors (the test transaction cannot be
 shared by threads); each removes what it committed."""
 
+import itertools
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
@@ -281,6 +285,103 @@ class TestConcurrency(BaseCase):
         self.assertEqual(counts[year + 1], 1)
         self.run_in_env(lambda env: env["vip.promise"]._cron_promise_reminders())
         self.assertEqual(self.run_in_env(ranges)[year + 1], 1)
+
+    # no hot row in a request ----------------------------------------
+
+    def _answered_complaints(self, env, count):
+        """``count`` complaints of one customer in a category whose standard
+        answer is a template of the test's own."""
+        customer = self._customers(env, 1)
+        # notified before: Odoo wrote its signup token type at the first message
+        # (once per customer; later messages write nothing, res_partner_signup.py)
+        customer.signup_prepare()
+        template = env["mail.template"].create(
+            {
+                "name": f"{TAG} answer",
+                "model_id": env["ir.model"]._get_id("vip.complaint"),
+                "subject": "About {{ object.name }}",
+                "body_html": "<p>We are on it.</p>",
+            }
+        )
+        category = env["vip.complaint.category"].create(
+            {"name": f"{TAG} category", "answer_template_ids": template.ids}
+        )
+        complaints = env["vip.complaint"].create(
+            [
+                {
+                    "subject": f"Late {n}",
+                    "partner_id": customer.id,
+                    "category_id": category.id,
+                }
+                for n in range(count)
+            ]
+        )
+        return customer.id, template.id, category.id, complaints.ids
+
+    def test_standard_answer_and_promise_at_once(self):
+        """Two requests at once, each replying with the same standard answer and
+        creating a promise: both commit at the first try (the use is a row of
+        its own, the number is drawn without updating a counter row), and the
+        uses and the numbers add up."""
+        customer_id, template_id, category_id, complaint_ids = self.run_in_env(
+            lambda env: self._answered_complaints(env, 2)
+        )
+
+        def remove(env):
+            env["vip.complaint.category"].browse(category_id).unlink()
+            env["mail.template"].browse(template_id).unlink()
+
+        self.addCleanup(self.run_in_env, remove)
+        self.addCleanup(self._cleanup)  # the complaints first
+        start = self._retrying(self._sequence_state)
+        turns = itertools.count()
+        names = []
+
+        def reply_and_promise(env):
+            complaint = env["vip.complaint"].browse(complaint_ids[next(turns) % 2])
+            action = complaint.action_reply_standard()
+            composer = (
+                env["mail.compose.message"].with_context(**action["context"]).create({})
+            )
+            self.assertEqual(composer.template_id.id, template_id)
+            composer.action_send_mail()
+            promise = env["vip.promise"].create(
+                {
+                    "partner_id": customer_id,
+                    "description": "Made while answering",
+                    "value": 10,
+                    "deadline": date.today() + timedelta(days=5),
+                }
+            )
+            names.append(promise.name)
+
+        barrier = threading.Barrier(2)
+
+        def run():
+            try:
+                with self.registry.cursor() as cr:
+                    env = self._env(cr)
+                    env["res.partner"].search_count([])  # the snapshot
+                    barrier.wait(timeout=10)
+                    reply_and_promise(env)
+            except CONCURRENCY_ERRORS as error:
+                return str(error).strip()
+            return None
+
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            futures = [executor.submit(run), executor.submit(run)]
+            refused = [f.result(timeout=120) for f in futures]
+        self.assertEqual(refused, [None, None], "both committed at the first try")
+
+        def uses(env):
+            template = env["mail.template"].browse(template_id)
+            category = env["vip.complaint.category"].browse(category_id)
+            return template.vip_use_count, category.answer_use_count
+
+        self.assertEqual(self.run_in_env(uses), (2, 2))
+        numbers = sorted(int(name.rsplit("/", 1)[1]) for name in names)
+        self.assertEqual(numbers, [start, start + 1])
+        self.assertEqual(self.run_in_env(self._sequence_state), start + 2)
 
     # crons started twice at once ------------------------------------
 

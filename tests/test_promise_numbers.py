@@ -46,6 +46,19 @@ class TestPromiseNumbers(VipCareCommon):
         second = self._create()
         self.assertEqual(self.number(second), self.number(first) + 1)
 
+    def test_next_number_shown_and_set_by_hand(self):
+        """The sequence form shows the number after the last one drawn; a next
+        number set by hand there is the one the next promise takes."""
+        first = self._create()
+        today = fields.Date.today()
+        date_range = self.sequence.date_range_ids.filtered(
+            lambda r: r.date_from <= today <= r.date_to
+        )
+        self.assertEqual(date_range.number_next_actual, self.number(first) + 1)
+        date_range.number_next_actual = self.number(first) + 10
+        self.assertEqual(self.number(self._create()), self.number(first) + 10)
+        self.assertEqual(date_range.number_next_actual, self.number(first) + 11)
+
     def test_ranges_created_ahead(self):
         self.env["vip.promise"]._vip_ensure_sequence_ranges(years_ahead=1)
         year = fields.Date.today().year

@@ -24,8 +24,9 @@ class MailComposeMessage(models.TransientModel):
             self.template_id = self.vip_answer_template_id
 
     def _action_send_mail(self, auto_commit=False):
-        """Count the replies sent with complaint templates (``vip_use_count``):
-        one per record the composer sends to, in one statement."""
+        """Log the replies sent with complaint templates (``vip_use_count``):
+        one per record the composer sends to, in one INSERT into the use log
+        (no counter row that concurrent senders would update)."""
         uses = {}
         for wizard in self:
             template = wizard.template_id
@@ -39,5 +40,5 @@ class MailComposeMessage(models.TransientModel):
                 count = len(wizard._evaluate_res_ids())
             uses[template.id] = uses.get(template.id, 0) + count
         result = super()._action_send_mail(auto_commit=auto_commit)
-        self.env["mail.template"]._vip_count_uses(uses)
+        self.env["vip.template.use"]._vip_record(uses)
         return result
