@@ -1,6 +1,6 @@
 {
     "name": "VIP Customer Care",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "summary": "VIP tiers by revenue, promise ledger, complaint deadlines, "
     "customer meetings and visit plans",
     "category": "Sales/CRM",
