@@ -16,6 +16,7 @@
         "resource",
         "mail",
         "survey",
+        "loyalty",
     ],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "holidays"]},
     "data": [
@@ -61,6 +62,8 @@
         "report/vip_visit_report.xml",
         "report/vip_review_report_views.xml",
         "wizards/vip_export_wizard_views.xml",
+        "security/vip_loyalty_security.xml",
+        "views/vip_loyalty_views.xml",
         "views/menus.xml",
         "security/resource_calendar_holiday_security.xml",
         "data/ir_cron_holiday_data.xml",
