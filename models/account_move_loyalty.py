@@ -105,8 +105,9 @@ class AccountMove(models.Model):
         changed move, the cards' balances updated in one statement: a fixed number
         of queries per batch of moves. Runs in sudo (the server's own points)."""
         moves = self.filtered(
-            lambda move: move.move_type in POINT_MOVE_TYPES
-            and move.commercial_partner_id
+            lambda move: (
+                move.move_type in POINT_MOVE_TYPES and move.commercial_partner_id
+            )
         )
         if not moves:
             return
@@ -156,7 +157,10 @@ class LoyaltyCard(models.Model):
         cards = {}
         for program, partner_ids in wanted.items():
             found = Card.search(
-                [("program_id", "=", program.id), ("partner_id", "in", list(partner_ids))],
+                [
+                    ("program_id", "=", program.id),
+                    ("partner_id", "in", list(partner_ids)),
+                ],
                 order="id desc",
             )
             for card in found:  # the oldest card of a customer wins
@@ -165,7 +169,11 @@ class LoyaltyCard(models.Model):
             if missing:
                 created = Card.create(
                     [
-                        {"program_id": program.id, "partner_id": partner_id, "points": 0}
+                        {
+                            "program_id": program.id,
+                            "partner_id": partner_id,
+                            "points": 0,
+                        }
                         for partner_id in sorted(missing)
                     ]
                 )

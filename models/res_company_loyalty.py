@@ -14,8 +14,7 @@ class ResCompany(models.Model):
     vip_referral_program_id = fields.Many2one(
         "loyalty.program",
         "Referral Program",
-        domain="[('program_type', '=', 'coupons'), "
-        "('company_id', 'in', [id, False])]",
+        domain="[('program_type', '=', 'coupons'), ('company_id', 'in', [id, False])]",
         help="On a referred customer's first posted invoice, the customer and its "
         "referrer each get one coupon of this program.",
         groups=VIP_MANAGER,

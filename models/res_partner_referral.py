@@ -67,3 +67,30 @@ class ResPartner(models.Model):
         if reason == "upgrade" and tier:
             self.env["vip.loyalty.reward"]._vip_reward_welcome(self, tier, today)
         return result
+
+    def _vip_loyalty_cards(self):
+        """The customer's active coupons and points cards of the module's programs
+        (the companies' referral and points programs, the tiers' welcome
+        programs), its contacts' included; called in sudo by the portal."""
+        self.ensure_one()
+        companies = self.env["res.company"].search([])
+        tiers = self.env["vip.tier"].with_context(active_test=False).search([])
+        programs = (
+            companies.vip_referral_program_id
+            | companies.vip_points_program_id
+            | tiers.welcome_program_id
+        )
+        if not programs:
+            return self.env["loyalty.card"]
+        today = fields.Date.context_today(self)
+        return self.env["loyalty.card"].search(
+            [
+                ("program_id", "in", programs.ids),
+                ("program_id.active", "=", True),
+                ("partner_id", "child_of", self.commercial_partner_id.id),
+                "|",
+                ("expiration_date", "=", False),
+                ("expiration_date", ">=", today),
+            ],
+            order="program_id, id desc",
+        )

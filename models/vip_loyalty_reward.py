@@ -47,9 +47,7 @@ class VipLoyaltyReward(models.Model):
         "a welcome coupon).",
     )
     year = fields.Integer(readonly=True, help="Year of a welcome coupon.")
-    referrer_id = fields.Many2one(
-        "res.partner", "Referrer", readonly=True, ondelete="restrict"
-    )
+    referrer_id = fields.Many2one("res.partner", readonly=True, ondelete="restrict")
     referred_id = fields.Many2one(
         "res.partner", "Referred Customer", readonly=True, ondelete="restrict"
     )
@@ -63,9 +61,7 @@ class VipLoyaltyReward(models.Model):
     card_id = fields.Many2one(
         "loyalty.card", "Coupon", readonly=True, ondelete="set null"
     )
-    program_id = fields.Many2one(
-        "loyalty.program", "Program", required=True, readonly=True
-    )
+    program_id = fields.Many2one("loyalty.program", required=True, readonly=True)
     used = fields.Boolean(
         compute="_compute_used", help="Part of the coupon was used (its history)."
     )
@@ -83,7 +79,7 @@ class VipLoyaltyReward(models.Model):
         # sudo: the coupon's history, whoever reads the reward
         used = {
             card.id
-            for card, in self.env["loyalty.history"]
+            for (card,) in self.env["loyalty.history"]
             .sudo()
             ._read_group(
                 [("card_id", "in", self.card_id.ids), ("used", ">", 0)], ["card_id"]
@@ -265,8 +261,7 @@ class VipLoyaltyReward(models.Model):
                 )
             else:
                 text = self.env._(
-                    "Referral reward: welcome, referred by %(referrer)s "
-                    "(%(invoice)s).",
+                    "Referral reward: welcome, referred by %(referrer)s (%(invoice)s).",
                     referrer=reward.referrer_id.display_name,
                     invoice=reward.move_id.name,
                 )

@@ -18,7 +18,6 @@ class VipTier(models.Model):
         groups="base.group_user",
     )
     points_multiplier = fields.Float(
-        "Points Multiplier",
         default=1.0,
         help="Points earned on invoices are multiplied by this for the customers of "
         "this tier.",
