@@ -3,6 +3,56 @@ from odoo.tools import SQL
 
 from .vip_complaint_report import SLA_DEPENDS, SLA_OUTCOME_JOIN, sla_compliance
 
+# Word of mouth, one row per event: a promoter asked for a referral (its survey
+# follow-up), a coupon the module gave (a referral reward, counted once as a
+# referral on the referrer's side, or a welcome coupon), an invoice or refund of a
+# referred customer (on its referrer), the points an invoice moved on a card of
+# the company's points program. Columns: id, kind, date, company, currency, tier,
+# customer, salesperson, then the six word-of-mouth measures.
+WORD_OF_MOUTH_ROWS = """
+    SELECT sp.id * 10 + 7 AS id, 'promoter_asked' AS kind,
+           sp.followup_planned_on::date AS date, sp.company_id,
+           company.currency_id, sp.tier_id, sp.partner_id, sp.user_id,
+           1 AS promoter_asked_count, 0 AS referral_count,
+           0.0 AS referred_revenue, 0 AS coupon_issued_count,
+           0 AS coupon_used_count, 0.0 AS points_earned
+      FROM vip_survey_participant sp
+      JOIN res_company company ON company.id = sp.company_id
+     WHERE sp.category = 'promoter' AND sp.followup_planned_on IS NOT NULL
+    UNION ALL
+    SELECT r.id * 10 + 8, 'coupon', r.date, r.company_id, company.currency_id,
+           r.tier_id, r.partner_id, partner.user_id, 0,
+           CASE WHEN r.kind = 'referrer' THEN 1 ELSE 0 END, 0.0, 1,
+           CASE WHEN EXISTS (
+               SELECT 1 FROM loyalty_history h
+                WHERE h.card_id = r.card_id AND h.used > 0
+           ) THEN 1 ELSE 0 END,
+           0.0
+      FROM vip_loyalty_reward r
+      JOIN res_company company ON company.id = r.company_id
+      JOIN res_partner partner ON partner.id = r.partner_id
+    UNION ALL
+    SELECT m.id * 10 + 9, 'referred_revenue', m.invoice_date, m.company_id,
+           company.currency_id, referrer.vip_tier_id, referrer.id,
+           referrer.user_id, 0, 0, m.amount_untaxed_signed, 0, 0, 0.0
+      FROM account_move m
+      JOIN res_partner customer ON customer.id = m.commercial_partner_id
+      JOIN res_partner link ON link.id = customer.vip_referred_by_id
+      JOIN res_partner referrer ON referrer.id = link.commercial_partner_id
+      JOIN res_company company ON company.id = m.company_id
+     WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')
+    UNION ALL
+    SELECT h.id * 10, 'points', h.create_date::date, company.id,
+           company.currency_id, partner.vip_tier_id, partner.id, partner.user_id,
+           0, 0, 0.0, 0, 0, h.issued - h.used
+      FROM loyalty_history h
+      JOIN loyalty_card c ON c.id = h.card_id
+      JOIN res_company company ON company.vip_points_program_id = c.program_id
+      JOIN res_partner holder ON holder.id = c.partner_id
+      JOIN res_partner partner ON partner.id = holder.commercial_partner_id
+     WHERE h.order_model = 'account.move'
+"""
+
 
 class VipReviewReport(models.Model):
     """Monthly VIP review: the workbook's Summary figures as one row per event (a
@@ -25,6 +75,10 @@ class VipReviewReport(models.Model):
             ("suggestion", "Suggestion"),
             ("visit", "Visit"),
             ("tier_change", "Tier Change"),
+            ("promoter_asked", "Promoter Asked for a Referral"),
+            ("coupon", "Coupon Given"),
+            ("referred_revenue", "Referred Revenue"),
+            ("points", "Points on Invoices"),
         ],
         readonly=True,
     )
@@ -54,6 +108,13 @@ class VipReviewReport(models.Model):
     visit_count = fields.Integer("Visits", readonly=True)
     tier_in_count = fields.Integer("Tier Changes In", readonly=True)
     tier_out_count = fields.Integer("Tier Changes Out", readonly=True)
+    # word of mouth (the tier of the promoter, referrer or card holder)
+    promoter_asked_count = fields.Integer("Promoters Asked", readonly=True)
+    referral_count = fields.Integer("Referrals", readonly=True)
+    referred_revenue = fields.Monetary("Referred Revenue", readonly=True)
+    coupon_issued_count = fields.Integer("Coupons Issued", readonly=True)
+    coupon_used_count = fields.Integer("Coupons Used", readonly=True)
+    points_earned = fields.Float("Points Earned", readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -61,7 +122,9 @@ class VipReviewReport(models.Model):
             SQL(
                 """
             CREATE OR REPLACE VIEW %s AS (
-                SELECT e.*
+                SELECT e.*, 0 AS promoter_asked_count, 0 AS referral_count,
+                       0.0 AS referred_revenue, 0 AS coupon_issued_count,
+                       0 AS coupon_used_count, 0.0 AS points_earned
                   FROM (
                     SELECT p.id * 10 + 1 AS id, 'promise' AS kind,
                            COALESCE(p.done_date, p.deadline,
@@ -130,11 +193,19 @@ class VipReviewReport(models.Model):
                       ) AS t(tier_id, slot)
                      WHERE t.tier_id IS NOT NULL
                   ) AS e
+                UNION ALL
+                SELECT w.id, w.kind, w.date, w.company_id, w.currency_id, w.tier_id,
+                       w.partner_id, w.user_id, 0, NULL, 0, 0, 0, NULL, NULL, 0,
+                       NULL, 0, 0, 0, w.promoter_asked_count, w.referral_count,
+                       w.referred_revenue, w.coupon_issued_count,
+                       w.coupon_used_count, w.points_earned
+                  FROM (%s) AS w
             )
             """,
                 SQL.identifier(self._table),
                 sla_compliance("response"),
                 sla_compliance("resolution"),
                 SLA_OUTCOME_JOIN,
+                SQL(WORD_OF_MOUTH_ROWS),
             )
         )

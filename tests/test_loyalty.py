@@ -1,10 +1,16 @@
 """Word of mouth on Odoo's loyalty: referral rewards, welcome coupons and points on
 invoices, as coupons (``loyalty.card``) and card history (``loyalty.history``)."""
 
+import io
+
+import openpyxl
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
+from ..tools.vip_review_workbook import VipReviewWorkbook
 from .common_rpc import VipRpcCase
 from .test_vip_tier import VipTierCommon
 
@@ -471,3 +477,43 @@ class TestVipLoyaltyRpc(VipRpcCase):
         )
         self.authenticate(stranger.login, stranger.login)
         self.assertNotIn("会员积分", self.url_open("/my/vip").text)
+
+
+@tagged("post_install", "-at_install", "vip_loyalty", "vip_export")
+class TestVipWordOfMouthFigures(VipLoyaltyCommon):
+    def test_workbook_and_dashboard(self):
+        self.promoter.vip_tier_id = self.gold
+        self._invoices([(self.newcomer, 1000, 0)])
+        month = self.today.strftime("%Y-%m")
+        manager = self.env(user=self.user_manager)
+        builder = VipReviewWorkbook(
+            manager, self.today - relativedelta(days=31), self.today, manager.company
+        )
+        book = openpyxl.load_workbook(io.BytesIO(builder.build()))
+        rows = [list(row) for row in book["Word of Mouth"].iter_rows(values_only=True)]
+        header = rows[0]
+        by_tier = {row[1]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+        gold = by_tier["Gold"]
+        self.assertEqual(gold["Month"], month)
+        self.assertEqual((gold["Referrals"], gold["Coupons Issued"]), (1, 1))
+        self.assertEqual(gold["Referred Revenue"], 1000)
+        self.assertEqual(by_tier["No tier"]["Coupons Issued"], 1)
+        self.assertEqual(by_tier["No tier"]["Points Earned"], 100)
+        # the monthly dashboard
+        self.env.flush_all()
+        report = self.env["vip.review.report"].with_user(self.user_manager)
+        [(tier, referrals, revenue, coupons)] = report._read_group(
+            [
+                ("kind", "in", ("coupon", "referred_revenue")),
+                ("tier_id", "=", self.gold.id),
+            ],
+            ["tier_id"],
+            ["referral_count:sum", "referred_revenue:sum", "coupon_issued_count:sum"],
+        )
+        self.assertEqual((referrals, revenue, coupons), (1, 1000.0, 1))
+        [(points,)] = report._read_group(
+            [("kind", "=", "points"), ("partner_id", "=", self.newcomer.id)],
+            [],
+            ["points_earned:sum"],
+        )
+        self.assertEqual(points, 100.0)

@@ -17,6 +17,7 @@ from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
 from .vip_review_figures import VipReviewFigures
+from .vip_review_loyalty import word_of_mouth_sheet
 from .xlsx_writer import XlsxWriter
 
 
@@ -55,6 +56,7 @@ class VipReviewWorkbook(VipReviewFigures):
             self.env._("Suggestions"),
             self.env._("Visits"),
             self.env._("Satisfaction"),
+            self.env._("Word of Mouth"),
         ]
 
     def build(self):
@@ -71,6 +73,7 @@ class VipReviewWorkbook(VipReviewFigures):
             self._sheet_suggestions,
             self._sheet_visits,
             self._sheet_satisfaction,
+            self._sheet_word_of_mouth,
         )
         for title, builder in zip(titles, builders, strict=True):
             columns, rows = builder()
@@ -629,3 +632,6 @@ class VipReviewWorkbook(VipReviewFigures):
                 yield [value(record, fname) for fname in wanted]
 
         return columns, rows()
+
+    def _sheet_word_of_mouth(self):
+        return word_of_mouth_sheet(self)
