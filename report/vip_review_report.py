@@ -111,10 +111,10 @@ class VipReviewReport(models.Model):
     # word of mouth (the tier of the promoter, referrer or card holder)
     promoter_asked_count = fields.Integer("Promoters Asked", readonly=True)
     referral_count = fields.Integer("Referrals", readonly=True)
-    referred_revenue = fields.Monetary("Referred Revenue", readonly=True)
+    referred_revenue = fields.Monetary(readonly=True)
     coupon_issued_count = fields.Integer("Coupons Issued", readonly=True)
     coupon_used_count = fields.Integer("Coupons Used", readonly=True)
-    points_earned = fields.Float("Points Earned", readonly=True)
+    points_earned = fields.Float(readonly=True)
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
