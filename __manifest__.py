@@ -87,6 +87,7 @@
         "demo/vip_survey_demo.xml",
         "demo/vip_health_demo.xml",
         "demo/vip_holiday_demo.xml",
+        "demo/vip_loyalty_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
