@@ -82,6 +82,27 @@ class TestVipReferralRewards(VipLoyaltyCommon):
         self.assertEqual(len(self._cards(self.newcomer, self.referral_program)), 1)
         self.assertEqual(len(self._cards(self.promoter, self.referral_program)), 1)
 
+    def test_claim_is_a_database_fact(self):
+        """A second worker's claim of the same referral inserts nothing: the unique
+        index decides, not what the worker read before."""
+        invoice = self._invoices([(self.newcomer, 1000, 1)])
+        Reward = self.env["vip.loyalty.reward"]
+        self.assertFalse(Reward._vip_reward_referrals(invoice), "replayed: nothing")
+        row = {
+            "kind": "referred",
+            "date": self.today,
+            "company_id": self.company.id,
+            "partner_id": self.newcomer.id,
+            "referrer_id": self.promoter.id,
+            "referred_id": self.newcomer.id,
+            "move_id": invoice.id,
+            "program_id": self.referral_program.id,
+        }
+        self.assertFalse(Reward._vip_claim([row]))
+        self.assertEqual(
+            Reward.search_count([("referred_id", "=", self.newcomer.id)]), 2
+        )
+
     def test_one_pair_per_customer_in_a_batch(self):
         other = self._customers("Second Newcomer")
         other.vip_referred_by_id = self.promoter
