@@ -16,6 +16,7 @@
         "resource",
         "mail",
         "survey",
+        "loyalty",
     ],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "holidays"]},
     "data": [
@@ -62,6 +63,8 @@
         "report/vip_visit_report.xml",
         "report/vip_review_report_views.xml",
         "wizards/vip_export_wizard_views.xml",
+        "security/vip_loyalty_security.xml",
+        "views/vip_loyalty_views.xml",
         "views/menus.xml",
         "security/resource_calendar_holiday_security.xml",
         "data/ir_cron_holiday_data.xml",
@@ -86,6 +89,7 @@
         "demo/vip_service_demo.xml",
         "demo/vip_health_demo.xml",
         "demo/vip_holiday_demo.xml",
+        "demo/vip_loyalty_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

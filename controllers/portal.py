@@ -293,6 +293,8 @@ class VipCustomerPortal(CustomerPortal):
             account_manager=customer.user_id,
             next_visit=customer.vip_next_visit_date,
             pending_surveys=self._vip_pending_surveys(customer),
+            loyalty_cards=customer._vip_loyalty_cards(),
+            own_partner=request.env.user.partner_id,
         )
         return request.render("partner_vip_care.portal_my_vip", values)
 

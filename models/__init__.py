@@ -69,3 +69,12 @@ from . import res_partner_commercial
 from . import mail_message
 from . import mail_thread_portal
 from . import vip_queue_priority
+from . import loyalty_program
+from . import loyalty_history
+from . import vip_loyalty_reward
+from . import res_company_loyalty
+from . import res_config_settings_loyalty
+from . import vip_tier_loyalty
+from . import res_partner_referral
+from . import mail_activity_referral
+from . import account_move_loyalty

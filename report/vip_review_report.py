@@ -38,12 +38,18 @@ COLUMNS = {
     "team_id": "NULL::int",
     "response_business_hours": "NULL::float",
     "breach_rate": "NULL::float",
+    "promoter_asked_count": "0",
+    "referral_count": "0",
+    "referred_revenue": "0",
+    "coupon_issued_count": "0",
+    "coupon_used_count": "0",
+    "points_earned": "0",
 }
 
 # the roster: customers with a tier (companies, or people without a company)
 CUSTOMER_ROWS = (
     {
-        "id": "p.id * 10 + 7",
+        "id": "p.id * 16 + 7",
         "kind": "'customer'",
         "res_id": "p.id",
         "date": "CURRENT_DATE",
@@ -68,7 +74,7 @@ CUSTOMER_ROWS = (
 )
 PROMISE_ROWS = (
     {
-        "id": "p.id * 10 + 1",
+        "id": "p.id * 16 + 1",
         "kind": "'promise'",
         "res_id": "p.id",
         "date": "COALESCE(p.done_date, p.deadline, p.submitted_on::date)",
@@ -91,7 +97,7 @@ PROMISE_ROWS = (
 )
 COMPLAINT_ROWS = (
     {
-        "id": "c.id * 10 + 2",
+        "id": "c.id * 16 + 2",
         "kind": "'complaint'",
         "res_id": "c.id",
         "date": "c.received_on::date",
@@ -118,7 +124,7 @@ COMPLAINT_ROWS = (
 )
 SUGGESTION_ROWS = (
     {
-        "id": "s.id * 10 + 3",
+        "id": "s.id * 16 + 3",
         "kind": "'suggestion'",
         "res_id": "s.id",
         "date": "s.decided_on::date",
@@ -136,7 +142,7 @@ SUGGESTION_ROWS = (
 )
 VISIT_ROWS = (
     {
-        "id": "v.id * 10 + 4",
+        "id": "v.id * 16 + 4",
         "kind": "'visit'",
         "res_id": "v.id",
         "date": "v.date",
@@ -159,7 +165,7 @@ VISIT_ROWS = (
 )
 TIER_CHANGE_ROWS = (
     {
-        "id": "h.id * 10 + t.slot",
+        "id": "h.id * 16 + t.slot",
         "kind": "'tier_change'",
         "res_id": "h.id",
         "date": "h.date",
@@ -177,6 +183,88 @@ TIER_CHANGE_ROWS = (
            VALUES (h.new_tier_id, 5), (h.old_tier_id, 6)
        ) AS t(tier_id, slot)
       WHERE t.tier_id IS NOT NULL""",
+)
+
+
+# Word of mouth (the tier of the promoter, referrer or card holder): a promoter
+# asked for a referral (its survey follow-up), a coupon the module gave (a referral
+# reward, counted once as a referral on the referrer's side, or a welcome coupon),
+# an invoice or refund of a referred customer (on its referrer), the points an
+# invoice moved on a card of the company's points program.
+PROMOTER_ASKED_ROWS = (
+    {
+        "id": "sp.id * 16 + 8",
+        "kind": "'promoter_asked'",
+        "res_id": "sp.id",
+        "date": "sp.followup_planned_on::date",
+        "company_id": "sp.company_id",
+        "tier_id": "sp.tier_id",
+        "partner_id": "sp.partner_id",
+        "user_id": "sp.user_id",
+        "promoter_asked_count": "1",
+    },
+    """FROM vip_survey_participant sp
+       JOIN res_company company ON company.id = sp.company_id
+      WHERE sp.category = 'promoter' AND sp.followup_planned_on IS NOT NULL""",
+)
+COUPON_ROWS = (
+    {
+        "id": "r.id * 16 + 9",
+        "kind": "'coupon'",
+        "res_id": "r.id",
+        "date": "r.date",
+        "company_id": "r.company_id",
+        "tier_id": "r.tier_id",
+        "partner_id": "r.partner_id",
+        "user_id": "partner.user_id",
+        "referral_count": "CASE WHEN r.kind = 'referrer' THEN 1 ELSE 0 END",
+        "coupon_issued_count": "1",
+        "coupon_used_count": """CASE WHEN EXISTS (
+                                    SELECT 1 FROM loyalty_history lh
+                                     WHERE lh.card_id = r.card_id AND lh.used > 0
+                                ) THEN 1 ELSE 0 END""",
+    },
+    """FROM vip_loyalty_reward r
+       JOIN res_company company ON company.id = r.company_id
+       JOIN res_partner partner ON partner.id = r.partner_id""",
+)
+REFERRED_REVENUE_ROWS = (
+    {
+        "id": "m.id * 16 + 10",
+        "kind": "'referred_revenue'",
+        "res_id": "m.id",
+        "date": "m.invoice_date",
+        "company_id": "m.company_id",
+        "tier_id": "referrer.vip_tier_id",
+        "partner_id": "referrer.id",
+        "user_id": "referrer.user_id",
+        "referred_revenue": "m.amount_untaxed_signed",
+    },
+    """FROM account_move m
+       JOIN res_partner customer ON customer.id = m.commercial_partner_id
+       JOIN res_partner link ON link.id = customer.vip_referred_by_id
+       JOIN res_partner referrer ON referrer.id = link.commercial_partner_id
+       JOIN res_company company ON company.id = m.company_id
+      WHERE m.state = 'posted' AND m.move_type IN ('out_invoice', 'out_refund')""",
+)
+POINTS_ROWS = (
+    {
+        "id": "lh.id * 16 + 11",
+        "kind": "'points'",
+        "res_id": "lh.id",
+        "date": "lh.create_date::date",
+        "company_id": "company.id",
+        "tier_id": "partner.vip_tier_id",
+        "partner_id": "partner.id",
+        "user_id": "partner.user_id",
+        "points_earned": "lh.issued - lh.used",
+    },
+    """FROM loyalty_history lh
+       JOIN loyalty_card card ON card.id = lh.card_id
+       JOIN res_company company ON company.vip_points_program_id = card.program_id
+       JOIN res_partner holder ON holder.id = card.partner_id
+       JOIN res_partner partner ON partner.id = holder.commercial_partner_id
+      WHERE lh.order_model = 'account.move'""",
 )
 
 
@@ -267,6 +355,10 @@ class VipReviewReport(models.Model):
             ("suggestion", "Suggestion"),
             ("visit", "Visit"),
             ("tier_change", "Tier Change"),
+            ("promoter_asked", "Promoter Asked for a Referral"),
+            ("coupon", "Coupon Given"),
+            ("referred_revenue", "Referred Revenue"),
+            ("points", "Points on Invoices"),
         ],
         readonly=True,
     )
@@ -334,6 +426,13 @@ class VipReviewReport(models.Model):
     )
     tier_in_count = fields.Integer("Tier Changes In", readonly=True)
     tier_out_count = fields.Integer("Tier Changes Out", readonly=True)
+    # word of mouth (the tier of the promoter, referrer or card holder)
+    promoter_asked_count = fields.Integer("Promoters Asked", readonly=True)
+    referral_count = fields.Integer("Referrals", readonly=True)
+    referred_revenue = fields.Monetary(readonly=True)
+    coupon_issued_count = fields.Integer("Coupons Issued", readonly=True)
+    coupon_used_count = fields.Integer("Coupons Used", readonly=True)
+    points_earned = fields.Float(readonly=True)
 
     def _selection_channel(self):
         return (
@@ -351,6 +450,10 @@ class VipReviewReport(models.Model):
             SUGGESTION_ROWS,
             VISIT_ROWS,
             TIER_CHANGE_ROWS,
+            PROMOTER_ASKED_ROWS,
+            COUPON_ROWS,
+            REFERRED_REVENUE_ROWS,
+            POINTS_ROWS,
         )
         self.env.cr.execute(
             SQL(

@@ -35,3 +35,4 @@ from . import test_trust_sla
 from . import test_portal_queries
 from . import test_complaint_team
 from . import test_survey_programme
+from . import test_loyalty

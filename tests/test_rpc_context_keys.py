@@ -143,8 +143,36 @@ class TestContextKeysOverRpc(VipRpcCase):
         activity = complaint.activity_schedule(
             "mail.mail_activity_data_todo", user_id=user.id, summary="Call back"
         )
+        program = env["loyalty.program"].create(
+            {"name": "Referral coupons", "program_type": "coupons"}
+        )
+        invoice = env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Goods", "price_unit": 100, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
         return {
             "res.partner": customer,
+            "account.move": invoice,
+            # sudo: the coupons given are written by the server only
+            "vip.loyalty.reward": env["vip.loyalty.reward"]
+            .sudo()
+            .create(
+                {
+                    "kind": "welcome",
+                    "date": fields.Date.today(),
+                    "company_id": env.company.id,
+                    "partner_id": customer.id,
+                    "tier_id": cls.gold.id,
+                    "year": 2026,
+                    "program_id": program.id,
+                }
+            ),
             "resource.calendar": calendar,
             "resource.calendar.workday": env["resource.calendar.workday"].create(
                 {

@@ -16,6 +16,7 @@ from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
 from .vip_review_figures import VipReviewFigures
+from .vip_review_loyalty import word_of_mouth_sheet
 from .xlsx_writer import XlsxWriter
 
 # the field naming a record of a related model in the sheets (default: name)
@@ -34,6 +35,7 @@ class VipReviewWorkbook(VipReviewFigures):
             self.env._("Suggestions"),
             self.env._("Visits"),
             self.env._("Satisfaction"),
+            self.env._("Word of Mouth"),
         ]
 
     def build(self):
@@ -50,6 +52,7 @@ class VipReviewWorkbook(VipReviewFigures):
             self._sheet_suggestions,
             self._sheet_visits,
             self._sheet_satisfaction,
+            self._sheet_word_of_mouth,
         )
         for title, builder in zip(titles, builders, strict=True):
             columns, rows = builder()
@@ -416,3 +419,6 @@ class VipReviewWorkbook(VipReviewFigures):
         if not value:
             return None
         return pytz.utc.localize(value).astimezone(self.tz).replace(tzinfo=None)
+
+    def _sheet_word_of_mouth(self):
+        return word_of_mouth_sheet(self)
