@@ -158,6 +158,7 @@ class TestContextKeysOverRpc(VipRpcCase):
         invoice.action_post()
         return {
             "res.partner": customer,
+            "res.users": user,
             "account.move": invoice,
             # sudo: the coupons given are written by the server only
             "vip.loyalty.reward": env["vip.loyalty.reward"]
