@@ -199,7 +199,7 @@ class VipLoyaltyReward(models.Model):
         its company's referral program to the referrer and one to the customer,
         once. Batched: a fixed number of queries whatever the number of invoices.
         Runs in sudo (the server's own reward, not the poster's)."""
-        self = self.sudo()
+        self, invoices = self.sudo(), invoices.sudo()
         customers = invoices.commercial_partner_id.filtered("vip_referred_by_id")
         if not customers:
             return self.browse()

@@ -429,6 +429,42 @@ class TestVipLoyaltyRpc(VipRpcCase):
         )
         self.assertEqual(self._coupons(), 0)
 
+    def test_poster_without_vip_rights_gives_the_coupons(self):
+        """An accountant who is no VIP manager posts a referred customer's first
+        invoice: the server gives the coupons (the settings stay hidden to him)."""
+        accountant = self.env["res.users"].create(
+            {
+                "name": "Accountant",
+                "login": "loyalty_accountant",
+                "password": "loyalty_accountant",
+                "group_ids": [
+                    Command.set([self.env.ref("account.group_account_invoice").id])
+                ],
+            }
+        )
+        referred = self.env["res.partner"].create(
+            {
+                "name": "Referred Co",
+                "is_company": True,
+                "vip_referred_by_id": self.promoter.id,
+            }
+        )
+        draft = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": referred.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Goods", "price_unit": 80, "tax_ids": []})
+                ],
+            }
+        )
+        self._call(accountant, "account.move", "action_post", [draft.id])
+        self.assertEqual(self._coupons(), 2)
+        card = self.env["loyalty.card"].search(
+            [("program_id", "=", self.points.id), ("partner_id", "=", referred.id)]
+        )
+        self.assertEqual(card.points, 80.0)
+
     def test_no_points_by_field_or_replay(self):
         card = self.env["loyalty.card"].search([("program_id", "=", self.points.id)])
         self.assertEqual(card.points, 500.0)
