@@ -2,8 +2,9 @@
 the referral coupons, every posted customer invoice earns points on the
 customer's card of the company's points program and a refund takes them back.
 The points of an invoice are the ``loyalty.history`` lines naming it: their
-balance says what the invoice has given, so posting twice gives nothing twice and
-a reset to draft takes the points back until the invoice is posted again."""
+balance says what the invoice has given, so posting again gives nothing twice
+(only the difference when the reset invoice was changed), and a cancelled or
+deleted invoice takes back what it gave."""
 
 from collections import defaultdict
 
@@ -25,11 +26,14 @@ class AccountMove(models.Model):
         posted._vip_sync_points()
         return posted
 
-    def button_draft(self):
-        was_posted = self.filtered(lambda move: move.state == "posted")
-        result = super().button_draft()
-        was_posted._vip_sync_points()
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.filtered(lambda move: move.state == "cancel")._vip_sync_points()
         return result
+
+    @api.ondelete(at_uninstall=False)
+    def _vip_unlink_take_back_points(self):
+        self._vip_sync_points(deleted=True)
 
     @api.model
     def _vip_points_programs(self, companies):
@@ -43,16 +47,20 @@ class AccountMove(models.Model):
             if company.vip_points_program_id.active
         }
 
-    def _vip_points_due(self, programs, given):
+    def _vip_points_due(self, programs, given, deleted=False):
         """{move: points} the customer invoices of ``self`` should have given: the
         untaxed amount in company currency times the company's points per unit and
         the customer's tier multiplier; a refund of an invoice takes back the share
         of that invoice's points it refunds (``given``: {move id: points balance}:
         nothing when the invoice gave none), a refund of no invoice its own
-        amount's points; a move not posted, nothing."""
+        amount's points; a cancelled or ``deleted`` move, nothing; a draft, what it
+        gave (a reset to draft changes nothing until it is posted or cancelled)."""
         due = {}
         for move in self:
-            if move.state != "posted" or move.company_id not in programs:
+            if move.state == "draft" and not deleted:
+                due[move] = given.get(move.id, 0.0)
+                continue
+            if deleted or move.state != "posted" or move.company_id not in programs:
                 due[move] = 0.0
                 continue
             _program, per_amount = programs[move.company_id]
@@ -97,13 +105,14 @@ class AccountMove(models.Model):
             if float_round(balance, precision_digits=POINTS_DIGITS)
         }
 
-    def _vip_sync_points(self):
+    def _vip_sync_points(self, deleted=False):
         """Bring the points of these moves' customer invoices and refunds to what
         they are due (see ``_vip_points_due``): a posted move that has given
-        nothing gives its points, a move no longer posted takes back what it gave;
-        a posted move that has given already is left alone. One history line per
-        changed move, the cards' balances updated in one statement: a fixed number
-        of queries per batch of moves. Runs in sudo (the server's own points)."""
+        nothing gives its points, one posted again after a change gives or takes
+        the difference, a cancelled or ``deleted`` move takes back what it gave.
+        One history line per changed move, the cards' balances updated in one
+        statement: a fixed number of queries per batch of moves. Runs in sudo (the
+        server's own points)."""
         moves = self.filtered(
             lambda move: (
                 move.move_type in POINT_MOVE_TYPES and move.commercial_partner_id
@@ -118,14 +127,12 @@ class AccountMove(models.Model):
         refunds = moves.filtered(lambda move: move.move_type == "out_refund")
         origins = refunds.reversed_entry_id
         given = (moves | origins)._vip_points_given(programs)
-        due = moves._vip_points_due(programs, given)
+        due = moves._vip_points_due(programs, given, deleted=deleted)
         changes = {}
         for move in moves:
-            balance = given.get(move.id, 0.0)
-            if move.state == "posted":
-                points = due[move] if not balance else 0.0
-            else:
-                points = -balance
+            points = float_round(
+                due[move] - given.get(move.id, 0.0), precision_digits=POINTS_DIGITS
+            )
             if points:
                 changes[move] = points
         if changes:
@@ -137,9 +144,7 @@ class AccountMove(models.Model):
             return self.env._("Points earned: %(invoice)s", invoice=self.name)
         if self.state == "posted":
             return self.env._("Points taken back: %(refund)s", refund=self.name)
-        return self.env._(
-            "Points taken back: %(invoice)s reset to draft", invoice=self.name
-        )
+        return self.env._("Points taken back: %(invoice)s cancelled", invoice=self.name)
 
 
 class LoyaltyCard(models.Model):

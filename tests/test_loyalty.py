@@ -244,16 +244,22 @@ class TestVipInvoicePoints(VipLoyaltyCommon):
             (100.0, "account.move", invoice.id),
         )
         self.assertIn(invoice.name, line.description)
-        # awarding again gives nothing twice; a reset takes the points back
+        # awarding again gives nothing twice, nor does a reset and a repost
         invoice._vip_sync_points()
-        self.assertEqual(self._points(customer), 100.0)
         invoice.button_draft()
-        self.assertEqual(self._points(customer), 0.0)
+        self.assertEqual(self._points(customer), 100.0)
         invoice.action_post()
         self.assertEqual(self._points(customer), 100.0)
         self.assertEqual(
-            self.env["loyalty.history"].search_count([("card_id", "=", card.id)]), 3
+            self.env["loyalty.history"].search_count([("card_id", "=", card.id)]), 1
         )
+        # reset, changed, posted again: the difference
+        invoice.button_draft()
+        invoice.invoice_line_ids.price_unit = 1200
+        invoice.action_post()
+        self.assertEqual(self._points(customer), 120.0)
+        last = self.env["loyalty.history"].search([("card_id", "=", card.id)], limit=1)
+        self.assertEqual((last.issued, last.order_id), (20.0, invoice.id))
         # a refund of part of the invoice takes back its share
         reversal = (
             self.env["account.move.reversal"]
@@ -261,11 +267,25 @@ class TestVipInvoicePoints(VipLoyaltyCommon):
             .create({"journal_id": invoice.journal_id.id, "date": self.today})
         )
         refund = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
-        refund.invoice_line_ids.price_unit = 400
+        refund.invoice_line_ids.price_unit = 480
         refund.action_post()
-        self.assertEqual(self._points(customer), 60.0)
+        self.assertEqual(self._points(customer), 72.0)
         last = self.env["loyalty.history"].search([("card_id", "=", card.id)], limit=1)
-        self.assertEqual((last.used, last.order_id), (40.0, refund.id))
+        self.assertEqual((last.used, last.order_id), (48.0, refund.id))
+        # a cancelled refund gives its points back, a cancelled invoice takes its own
+        refund.button_cancel()
+        self.assertEqual(self._points(customer), 120.0)
+        invoice.button_cancel()
+        self.assertEqual(self._points(customer), 0.0)
+        self.assertIn("cancelled", card.history_ids.sorted("id")[-1:].description)
+
+    def test_deleted_draft_takes_back(self):
+        customer = self._customers("Deleted Ltd")
+        invoice = self._invoices([(customer, 500, 1)])
+        invoice.button_draft()
+        self.assertEqual(self._points(customer), 50.0)
+        invoice.with_context(force_delete=True).unlink()
+        self.assertEqual(self._points(customer), 0.0)
 
     def test_tier_multiplier_and_refund_without_origin(self):
         self.silver.points_multiplier = 3
