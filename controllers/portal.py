@@ -293,6 +293,7 @@ class VipCustomerPortal(CustomerPortal):
             account_manager=customer.user_id,
             next_visit=customer.vip_next_visit_date,
             pending_surveys=self._vip_pending_surveys(customer),
+            benefit_lines=customer._vip_benefit_status_lines(),
         )
         return request.render("partner_vip_care.portal_my_vip", values)
 

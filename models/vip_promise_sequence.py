@@ -26,18 +26,17 @@ class VipPromise(models.Model):
         return result
 
     @api.model
-    def _vip_promise_sequences(self):
+    def _vip_promise_sequences(self, code=PROMISE_SEQUENCE_CODE):
         # sudo: the ledger's numbering, which promisers cannot read
-        return (
-            self.env["ir.sequence"]
-            .sudo()
-            .search([("code", "=", PROMISE_SEQUENCE_CODE)])
-        )
+        return self.env["ir.sequence"].sudo().search([("code", "=", code)])
 
     @api.model
-    def _vip_ensure_sequence_ranges(self, years_ahead=0, lock=False):
-        """Create the missing yearly ranges of the promise sequences, from this
-        year to ``years_ahead`` years later. Two transactions creating one range
+    def _vip_ensure_sequence_ranges(
+        self, years_ahead=0, lock=False, code=PROMISE_SEQUENCE_CODE
+    ):
+        """Create the missing yearly ranges of the promise sequences (or of the
+        ledger sequences of ``code``), from this year to ``years_ahead`` years
+        later. Two transactions creating one range
         at once are serialized on the sequence row: the later one waits, then
         fails with a serialization error that Odoo retries (it then finds the
         range), instead of hitting the range's unique constraint.
@@ -51,7 +50,7 @@ class VipPromise(models.Model):
         today = fields.Date.context_today(self)
         dates = [date(today.year + n, 1, 1) for n in range(1, years_ahead + 1)]
         dates.insert(0, today)
-        sequences = self._vip_promise_sequences().filtered("use_date_range")
+        sequences = self._vip_promise_sequences(code).filtered("use_date_range")
         if not sequences:
             return
         # sudo: the ranges of the ledger's numbering, as above

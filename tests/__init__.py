@@ -32,3 +32,4 @@ from . import test_portal_fields
 from . import test_sla_milestones
 from . import test_trust_sla
 from . import test_portal_queries
+from . import test_care_calendar
