@@ -90,16 +90,6 @@ class VipAccountPlanLine(models.Model):
 
     def _inverse_actual(self):
         for line in self:
-            if line.kpi != "custom":
-                raise UserError(
-                    self.env._(
-                        "Account plan %(plan)s: the actual of “%(kpi)s” comes from "
-                        "the records of the plan's dates; only a custom target's "
-                        "actual is typed.",
-                        plan=line.plan_id.name,
-                        kpi=line._vip_kpi_label(),
-                    )
-                )
             line.actual_manual = line.actual
 
     @api.depends("kpi", "target", "actual")
@@ -124,6 +114,18 @@ class VipAccountPlanLine(models.Model):
 
     def write(self, vals):
         self.plan_id._vip_check_lines_open()
+        if "actual" in vals:
+            kpi = vals.get("kpi")
+            for line in self.filtered(lambda l: (kpi or l.kpi) != "custom"):
+                raise UserError(
+                    self.env._(
+                        "Account plan %(plan)s: the actual of “%(kpi)s” comes from "
+                        "the records of the plan's dates; only a custom target's "
+                        "actual is typed.",
+                        plan=line.plan_id.name,
+                        kpi=line._vip_kpi_label(),
+                    )
+                )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

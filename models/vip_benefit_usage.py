@@ -447,7 +447,7 @@ class VipBenefitUsage(models.Model):
         waiting for approval deducted, for the years of these uses."""
         room = {}
         gifts = self.filtered(lambda u: u.benefit_type == "gift")
-        for year in set(gifts.mapped("date.year")):
+        for year in {usage.date.year for usage in gifts}:
             partners = gifts.filtered(lambda u, y=year: u.date.year == y).partner_id
             amounts = partners._vip_gift_amounts(year, exclude_usages=self)
             for partner in partners:

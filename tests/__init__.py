@@ -33,3 +33,6 @@ from . import test_sla_milestones
 from . import test_trust_sla
 from . import test_portal_queries
 from . import test_care_calendar
+from . import test_care_benefits
+from . import test_account_plan
+from . import test_care_rpc
