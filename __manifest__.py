@@ -98,6 +98,7 @@
         "demo/vip_survey_demo.xml",
         "demo/vip_health_demo.xml",
         "demo/vip_holiday_demo.xml",
+        "demo/vip_care_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

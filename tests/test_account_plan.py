@@ -256,3 +256,26 @@ class TestAccountPlan(VipComplaintCommon):
 
         queries(1)
         self.assertEqual(queries(3), queries(12))
+
+    def test_plans_in_the_review_workbook(self):
+        import io
+
+        import openpyxl
+
+        from ..tools.vip_review_workbook import VipReviewWorkbook
+
+        self._record_the_period()
+        with freeze_time("2026-06-05"):
+            self._plan()
+        self._plan(name="Summer plan", date_start="2026-07-01", date_end="2026-09-30")
+        data = VipReviewWorkbook(
+            self.env, "2026-04-01", "2026-04-30", self.company
+        ).build()
+        sheet = openpyxl.load_workbook(io.BytesIO(data))["Account Plans"]
+        rows = list(sheet.iter_rows(values_only=True))
+        self.assertEqual(rows[0][:2], ("Plan", "Customer"))
+        self.assertEqual(len(rows), 1 + 7, "the spring plan's targets only")
+        revenue = next(row for row in rows[1:] if row[6] == "Revenue")
+        self.assertEqual(revenue[0], "Spring plan")
+        self.assertEqual((revenue[8], revenue[9]), (10000, 7500))
+        self.assertAlmostEqual(revenue[10], 0.75)

@@ -17,6 +17,7 @@ SHEETS = [
     "Suggestions",
     "Visits",
     "Satisfaction",
+    "Account Plans",
 ]
 
 
@@ -317,7 +318,7 @@ class TestExport(VipCareCommon):
                 self.assertEqual(mail.recipient_ids, digest.user_id.partner_id)
                 self.assertEqual(len(mail.attachment_ids), 1)
                 book = openpyxl.load_workbook(io.BytesIO(mail.attachment_ids.raw))
-                self.assertEqual(len(book.sheetnames), 7)
+                self.assertEqual(len(book.sheetnames), len(SHEETS))
                 gold = self.gold.with_context(lang=digest.user_id.lang).name
                 self.assertIn(gold, mail.body_html)
             english = sent.filtered(lambda d: d.user_id == self.user_manager).mail_id

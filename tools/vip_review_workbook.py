@@ -17,6 +17,7 @@ from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
 from .vip_review_figures import VipReviewFigures
+from .vip_review_plans import account_plan_sheet
 from .xlsx_writer import XlsxWriter
 
 
@@ -75,6 +76,7 @@ class VipReviewWorkbook(VipReviewFigures):
         for title, builder in zip(titles, builders, strict=True):
             columns, rows = builder()
             self.row_counts[title] = writer.sheet(title, columns, rows)
+        self.row_counts.update(account_plan_sheet(self, writer))
         writer.close()
         return output.getvalue()
 
