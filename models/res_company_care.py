@@ -30,9 +30,7 @@ class ResCompany(models.Model):
         for company in self:
             if not 0 <= company.vip_care_lead_days <= 90:
                 raise ValidationError(
-                    self.env._(
-                        "The care reminder lead lies between 0 and 90 days."
-                    )
+                    self.env._("The care reminder lead lies between 0 and 90 days.")
                 )
             unknown = set(company._vip_care_festival_codes(strict=False)) - set(
                 FESTIVALS

@@ -7,7 +7,6 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 
 from ..tools.vip_lunar import solar_to_lunar
-from .vip_benefit import period_bounds
 
 GIFT_PROMISE_SPENT = ("open", "kept")
 GIFT_PROMISE_PENDING = ("to_approve",)
@@ -115,9 +114,9 @@ class ResPartner(models.Model):
                 Markup("<li><b>%s</b>: %s</li>") % (name, text)
                 for name, text, _status in lines
             )
-            partner.vip_benefit_status_html = Markup(
-                '<ul class="mb-0 o_vip_benefit_status">%s</ul>'
-            ) % items
+            partner.vip_benefit_status_html = (
+                Markup('<ul class="mb-0 o_vip_benefit_status">%s</ul>') % items
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -284,9 +283,7 @@ class ResPartner(models.Model):
         usages = (
             self.env["vip.benefit.usage"]
             .sudo()
-            ._read_group(
-                domain, ["partner_id", "company_id", "state"], ["value:sum"]
-            )
+            ._read_group(domain, ["partner_id", "company_id", "state"], ["value:sum"])
         )
         for partner, usage_company, state, amount in usages:
             converted = usage_company.currency_id._convert(

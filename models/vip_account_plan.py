@@ -55,8 +55,10 @@ class VipAccountPlan(models.Model):
         "To",
         required=True,
         tracking=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1)
-        + relativedelta(months=3, days=-1),
+        default=lambda self: (
+            fields.Date.context_today(self).replace(day=1)
+            + relativedelta(months=3, days=-1)
+        ),
     )
     state = fields.Selection(
         [
@@ -114,7 +116,9 @@ class VipAccountPlan(models.Model):
             plan.achievement = sum(values) / len(values) if values else 0.0
 
     def _compute_next_id(self):
-        following = self.search_fetch([("previous_id", "in", self.ids)], ["previous_id"])
+        following = self.search_fetch(
+            [("previous_id", "in", self.ids)], ["previous_id"]
+        )
         nexts = {plan.previous_id.id: plan for plan in following}
         for plan in self:
             plan.next_id = nexts.get(plan.id, self.browse())

@@ -78,7 +78,7 @@ class VipAccountPlanLine(models.Model):
         "plan_id.date_end",
     )
     def _compute_actual(self):
-        live = self.filtered(lambda l: not l.frozen and l.kpi != "custom")
+        live = self.filtered(lambda line: not line.frozen and line.kpi != "custom")
         values = live._vip_live_actuals() if live else {}
         for line in self:
             if line.frozen:
@@ -116,7 +116,7 @@ class VipAccountPlanLine(models.Model):
         self.plan_id._vip_check_lines_open()
         if "actual" in vals:
             kpi = vals.get("kpi")
-            for line in self.filtered(lambda l: (kpi or l.kpi) != "custom"):
+            for line in self.filtered(lambda line: (kpi or line.kpi) != "custom"):
                 raise UserError(
                     self.env._(
                         "Account plan %(plan)s: the actual of “%(kpi)s” comes from "
@@ -169,9 +169,7 @@ class VipAccountPlanLine(models.Model):
             for plan in plans:
                 amount = revenue.get(plan.id, 0.0)
                 per_plan[plan.id]["revenue"] = amount
-                per_plan[plan.id]["share_of_wallet"] = plan._vip_share_of_wallet(
-                    amount
-                )
+                per_plan[plan.id]["share_of_wallet"] = plan._vip_share_of_wallet(amount)
         if "nps" in kpis:
             sums = self._vip_sum_per_plan(
                 plans,

@@ -113,7 +113,6 @@ class VipBenefitUsage(models.Model):
     )
     promise_id = fields.Many2one(
         "vip.promise",
-        "Promise",
         index="btree_not_null",
         check_company=True,
         help="The promise this use keeps; a gift promised carries its value in "
@@ -134,7 +133,6 @@ class VipBenefitUsage(models.Model):
         index="btree_not_null",
     )
     quota_applied = fields.Integer(
-        "Quota Applied",
         readonly=True,
         copy=False,
         help="The tier's quota for the period when the use was recorded (0: "
@@ -143,7 +141,6 @@ class VipBenefitUsage(models.Model):
     period_start = fields.Date("Quota Period From", readonly=True, copy=False)
     period_end = fields.Date("Quota Period To", readonly=True, copy=False)
     used_before = fields.Integer(
-        "Used Before",
         readonly=True,
         copy=False,
         help="Uses of the benefit by the customer in the period before this one, "
@@ -383,9 +380,9 @@ class VipBenefitUsage(models.Model):
             over_budget = False
             if usage.benefit_type == "gift" and value:
                 room_key = (partner.id, usage.date.year)
-                over_budget = usage.currency_id.compare_amounts(
-                    value, gifts[room_key]
-                ) > 0
+                over_budget = (
+                    usage.currency_id.compare_amounts(value, gifts[room_key]) > 0
+                )
                 gifts[room_key] -= value
             over_quota = bool(line.quota) and used + usage.quantity > line.quota
             values = {
@@ -425,17 +422,14 @@ class VipBenefitUsage(models.Model):
         if not self:
             return counted
         # sudo: every use of the customer counts, whoever recorded it
-        others = (
-            self.sudo()
-            .search_fetch(
-                [
-                    ("partner_id", "in", self.partner_id.ids),
-                    ("benefit_id", "in", self.benefit_id.ids),
-                    ("state", "in", COUNTED_STATES),
-                    ("id", "not in", self.ids),
-                ],
-                ["partner_id", "benefit_id", "date", "quantity"],
-            )
+        others = self.sudo().search_fetch(
+            [
+                ("partner_id", "in", self.partner_id.ids),
+                ("benefit_id", "in", self.benefit_id.ids),
+                ("state", "in", COUNTED_STATES),
+                ("id", "not in", self.ids),
+            ],
+            ["partner_id", "benefit_id", "date", "quantity"],
         )
         for usage in others:
             key = (usage.partner_id.id, usage.benefit_id.id)
@@ -484,9 +478,7 @@ class VipBenefitUsage(models.Model):
             )
 
     def _vip_check_cancel_rights(self):
-        if self.env.su or self.env.user.has_group(
-            "partner_vip_care.group_vip_manager"
-        ):
+        if self.env.su or self.env.user.has_group("partner_vip_care.group_vip_manager"):
             return
         others = self.filtered(lambda u: self.env.user not in u._vip_people())
         if others:

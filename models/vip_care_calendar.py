@@ -259,9 +259,7 @@ class VipCareOccasion(models.Model):
         remaining = 0
         if len(ids) == CARE_BATCH_SIZE:
             remaining = len(self._vip_due_ids(today, ids[-1], 10 * CARE_BATCH_SIZE))
-        if not self.env["ir.cron"]._vip_commit_progress(
-            len(ids), remaining=remaining
-        ):
+        if not self.env["ir.cron"]._vip_commit_progress(len(ids), remaining=remaining):
             return None
         return ids[-1] if len(ids) == CARE_BATCH_SIZE else None
 
@@ -271,9 +269,20 @@ class VipCareOccasion(models.Model):
         if not self:
             return
         self.fetch(
-            ["partner_id", "commercial_partner_id", "occasion_type", "festival",
-             "month", "day", "lunar", "name", "next_date", "next_year", "company_id",
-             "tier_id"]
+            [
+                "partner_id",
+                "commercial_partner_id",
+                "occasion_type",
+                "festival",
+                "month",
+                "day",
+                "lunar",
+                "name",
+                "next_date",
+                "next_year",
+                "company_id",
+                "tier_id",
+            ]
         )
         people = self.partner_id | self.commercial_partner_id
         people.fetch(["name", "user_id"])

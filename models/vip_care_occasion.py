@@ -108,7 +108,6 @@ class VipCareOccasion(models.Model):
         "the next occurrence.",
     )
     lead_days = fields.Integer(
-        "Lead Days",
         default=lambda self: self.env.company.vip_care_lead_days,
         help="Days before the occasion on which the account manager is reminded "
         "(time to send a gift).",
@@ -194,7 +193,10 @@ class VipCareOccasion(models.Model):
                     )
                 )
             if not occasion.lunar and occasion.day > (
-                29 if occasion.month == 2 else 30 if occasion.month in (4, 6, 9, 11)
+                29
+                if occasion.month == 2
+                else 30
+                if occasion.month in (4, 6, 9, 11)
                 else 31
             ):
                 raise ValidationError(
@@ -218,9 +220,7 @@ class VipCareOccasion(models.Model):
         for vals in vals_list:
             if vals.get("festival"):
                 month, day = FESTIVALS[vals["festival"]]
-                vals.update(
-                    occasion_type="festival", month=month, day=day, lunar=True
-                )
+                vals.update(occasion_type="festival", month=month, day=day, lunar=True)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -22,7 +22,6 @@ class VipTier(models.Model):
         groups="base.group_user",
     )
     festival_gifts = fields.Boolean(
-        "Festival Gifts",
         help="The care calendar reminds the account managers of this tier's "
         "customers of the festivals the company chose (Settings), so that the "
         "gifts go out in time. A customer can opt out or in on its VIP Care tab.",

@@ -37,7 +37,12 @@ class TestAccountPlan(VipComplaintCommon):
                 "invoice_date": day,
                 "invoice_line_ids": [
                     Command.create(
-                        {"name": "Goods", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        {
+                            "name": "Goods",
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [],
+                        }
                     )
                 ],
             }
@@ -123,8 +128,10 @@ class TestAccountPlan(VipComplaintCommon):
             (others[0], "Spring survey", 0, datetime(2026, 3, 20, 10)),
             (self.customer, "Winter survey", 2, datetime(2026, 1, 20, 10)),
         ):
-            this = campaign if campaign_name == "Spring survey" else campaign.copy(
-                {"name": campaign_name}
+            this = (
+                campaign
+                if campaign_name == "Spring survey"
+                else campaign.copy({"name": campaign_name})
             )
             # sudo: the survey's answers are recorded by the server
             self.env["vip.survey.participant"].sudo().create(
@@ -164,9 +171,9 @@ class TestAccountPlan(VipComplaintCommon):
         review = plan.activity_ids
         self.assertEqual(review.user_id, self.user_vip)
         self.assertEqual(review.date_deadline, date(2026, 5, 31))
-        custom = plan.line_ids.filtered(lambda l: l.kpi == "custom")
+        custom = plan.line_ids.filtered(lambda line: line.kpi == "custom")
         custom.with_user(self.user_vip).actual = 3
-        revenue = plan.line_ids.filtered(lambda l: l.kpi == "revenue")
+        revenue = plan.line_ids.filtered(lambda line: line.kpi == "revenue")
         with self.assertRaisesRegex(UserError, "comes from the records"):
             revenue.with_user(self.user_vip).write({"actual": 50000})
         self._invoice("2026-04-01", 4000)
@@ -201,9 +208,7 @@ class TestAccountPlan(VipComplaintCommon):
                 }
             ],
         )
-        self.assertEqual(
-            new.line_ids.mapped("kpi"), plan.line_ids.mapped("kpi")
-        )
+        self.assertEqual(new.line_ids.mapped("kpi"), plan.line_ids.mapped("kpi"))
         self.assertEqual(new.line_ids.mapped("target"), plan.line_ids.mapped("target"))
         self.assertFalse(any(new.line_ids.mapped("frozen")))
         plan.action_done()

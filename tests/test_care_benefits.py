@@ -84,7 +84,9 @@ class TestCareBenefits(VipCareCommon):
         )
         self.assertEqual(status["period_start"], date(2026, 1, 1))
         # recorded by a manager for the salesperson who gave it
-        third = self._use(self.training, user=self.user_manager, user_id=self.user_vip.id)
+        third = self._use(
+            self.training, user=self.user_manager, user_id=self.user_vip.id
+        )
         self.assertEqual(third.state, "to_approve")
         self.assertTrue(third.over_quota)
         self.assertEqual((third.quota_applied, third.used_before), (4, 4))
@@ -93,7 +95,9 @@ class TestCareBenefits(VipCareCommon):
         )
         self.assertEqual(len(activity), 1)
         self.assertNotIn(activity.user_id, self.user_manager | self.user_vip)
-        self.assertTrue(activity.user_id.has_group("partner_vip_care.group_vip_manager"))
+        self.assertTrue(
+            activity.user_id.has_group("partner_vip_care.group_vip_manager")
+        )
         # waiting: not yet used
         self.assertEqual(self._status(self.training)["used"], 4)
         # the recorder never approves, the giver neither

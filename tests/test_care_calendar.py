@@ -108,11 +108,17 @@ class TestCareCalendar(VipCareCommon):
     def test_lunar_thirtieth_in_a_short_month(self):
         """A 30th falls on the 29th of a month of 29 days: the 12th month of
         lunar 2026 has 29 days, so 除夕 is on its 29th (2027-02-05)."""
-        self.assertEqual(next_occurrence(12, 30, True, date(2026, 3, 1))[0], date(2027, 2, 5))
+        self.assertEqual(
+            next_occurrence(12, 30, True, date(2026, 3, 1))[0], date(2027, 2, 5)
+        )
         # and on the 30th where the month has one (lunar 2024, 12th month)
-        self.assertEqual(next_occurrence(12, 30, True, date(2025, 1, 1))[0], date(2025, 1, 28))
+        self.assertEqual(
+            next_occurrence(12, 30, True, date(2025, 1, 1))[0], date(2025, 1, 28)
+        )
         # a solar 29 February is 28 February in common years
-        self.assertEqual(next_occurrence(2, 29, False, date(2026, 1, 1))[0], date(2026, 2, 28))
+        self.assertEqual(
+            next_occurrence(2, 29, False, date(2026, 1, 1))[0], date(2026, 2, 28)
+        )
 
     @freeze_time("2026-01-05")
     def test_festival_dates(self):
@@ -162,7 +168,9 @@ class TestCareCalendar(VipCareCommon):
         contact.vip_birthday = "1990-06-02"
         self.assertTrue(occasion.active)
         self.assertEqual(occasion.day, 2)
-        self.assertEqual(len(self._birthday(contact).with_context(active_test=False)), 1)
+        self.assertEqual(
+            len(self._birthday(contact).with_context(active_test=False)), 1
+        )
 
     # festivals and anniversaries -------------------------------------------
 
@@ -177,7 +185,11 @@ class TestCareCalendar(VipCareCommon):
         self._run()
         festivals = self.Occasion.search([("occasion_type", "=", "festival")])
         self.assertEqual(
-            sorted(festivals.filtered(lambda o: o.partner_id == gold_customer).mapped("festival")),
+            sorted(
+                festivals.filtered(lambda o: o.partner_id == gold_customer).mapped(
+                    "festival"
+                )
+            ),
             ["mid_autumn", "spring_festival"],
         )
         self.assertFalse(festivals.filtered(lambda o: o.partner_id == self.customer))
@@ -191,7 +203,9 @@ class TestCareCalendar(VipCareCommon):
 
     @freeze_time("2026-05-10")
     def test_anniversary_from_first_invoice(self):
-        product = self.env["product.product"].create({"name": "Panel", "list_price": 10})
+        product = self.env["product.product"].create(
+            {"name": "Panel", "list_price": 10}
+        )
         for day in ("2019-05-20", "2021-08-01"):
             move = self.env["account.move"].create(
                 {
@@ -206,7 +220,10 @@ class TestCareCalendar(VipCareCommon):
             move.action_post()
         self._run()
         anniversary = self.Occasion.search(
-            [("partner_id", "=", self.customer.id), ("occasion_type", "=", "anniversary")]
+            [
+                ("partner_id", "=", self.customer.id),
+                ("occasion_type", "=", "anniversary"),
+            ]
         )
         self.assertRecordValues(
             anniversary,
@@ -274,10 +291,12 @@ class TestCareCalendar(VipCareCommon):
         other = self.env["res.partner"].create(
             {"name": "台北精密", "is_company": True, "user_id": self.user_vip_2.id}
         )
-        self.Occasion.create([
-            {"partner_id": self.customer.id, "festival": "mid_autumn"},
-            {"partner_id": other.id, "festival": "mid_autumn"},
-        ])
+        self.Occasion.create(
+            [
+                {"partner_id": self.customer.id, "festival": "mid_autumn"},
+                {"partner_id": other.id, "festival": "mid_autumn"},
+            ]
+        )
         self._run()
         simplified = self._reminders(self.customer)
         traditional = self._reminders(other)
@@ -291,7 +310,9 @@ class TestCareCalendar(VipCareCommon):
     @freeze_time("2026-06-01")
     def test_no_account_manager_goes_to_the_escalation_contact(self):
         self.company.vip_escalation_user_id = self.user_manager
-        orphan = self.env["res.partner"].create({"name": "Orphan Ltd", "is_company": True})
+        orphan = self.env["res.partner"].create(
+            {"name": "Orphan Ltd", "is_company": True}
+        )
         self._contact("Ma Lan", "1979-06-03", parent=orphan)
         self._run()
         reminder = self.env["vip.care.reminder"].search(

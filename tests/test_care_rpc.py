@@ -28,7 +28,9 @@ class TestCareOverRpc(VipRpcCase):
             {"name": "On-site training", "unit": "on-site trainings"}
         )
         cls.gold.benefit_ids = [
-            Command.create({"benefit_id": cls.training.id, "quota": 2, "period": "year"})
+            Command.create(
+                {"benefit_id": cls.training.id, "quota": 2, "period": "year"}
+            )
         ]
         cls.customer = env["res.partner"].create(
             {
@@ -88,7 +90,11 @@ class TestCareOverRpc(VipRpcCase):
         ):
             with self.subTest(field=fname):
                 self.assertRefused(
-                    self.manager, "vip.benefit.usage", "write", [usage.id], {fname: value}
+                    self.manager,
+                    "vip.benefit.usage",
+                    "write",
+                    [usage.id],
+                    {fname: value},
                 )
         message = self.assertRefused(
             self.user_vip, "vip.benefit.usage", "write", [usage.id], {"quantity": 3}
@@ -101,9 +107,7 @@ class TestCareOverRpc(VipRpcCase):
             [usage.id],
             error="AccessError",
         )
-        self.assertRefused(
-            self.user_vip, "vip.benefit.usage", "unlink", [usage.id]
-        )
+        self.assertRefused(self.user_vip, "vip.benefit.usage", "unlink", [usage.id])
         # recorded by a manager: another manager approves it
         by_manager = self._use(self.manager)
         self.assertRefused(
@@ -113,13 +117,17 @@ class TestCareOverRpc(VipRpcCase):
             [by_manager.id],
             error="AccessError",
         )
-        self._call(self.manager_2, "vip.benefit.usage", "action_approve", [by_manager.id])
+        self._call(
+            self.manager_2, "vip.benefit.usage", "action_approve", [by_manager.id]
+        )
         self.assertEqual(by_manager.state, "done")
         self.assertEqual(by_manager.approver_id, self.manager_2)
 
     def test_cancel_needs_a_reason_and_the_right(self):
         usage = self._use(self.user_vip)
-        action = self._call(self.user_vip, "vip.benefit.usage", "action_cancel", [usage.id])
+        action = self._call(
+            self.user_vip, "vip.benefit.usage", "action_cancel", [usage.id]
+        )
         self.assertEqual(action["res_model"], "vip.benefit.usage.cancel")
         self.assertEqual(usage.state, "done")
         self._call(
@@ -170,7 +178,11 @@ class TestCareOverRpc(VipRpcCase):
         ):
             with self.subTest(field=fname):
                 self.assertRefused(
-                    self.user_vip, "vip.care.occasion", "write", [occasion_id], {fname: value}
+                    self.user_vip,
+                    "vip.care.occasion",
+                    "write",
+                    [occasion_id],
+                    {fname: value},
                 )
         self.assertRefused(
             self.user_vip,
