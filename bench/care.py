@@ -119,7 +119,7 @@ class Bench:
                     users[n % len(users)].id,
                 )
             )
-        columns = list(zip(*rows, strict=True))
+        columns = [list(column) for column in zip(*rows, strict=True)]
         cr.execute(
             """
             CREATE TEMP TABLE bench_care AS

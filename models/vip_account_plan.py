@@ -158,6 +158,7 @@ class VipAccountPlan(models.Model):
             if not vals.get("review_date") and vals.get("date_end"):
                 vals["review_date"] = vals["date_end"]
         plans = super().create(vals_list)
+        plans._vip_schedule_review()
         return plans
 
     def write(self, vals):
@@ -177,7 +178,7 @@ class VipAccountPlan(models.Model):
                 )
         result = super().write(vals)
         if {"review_date", "user_id"} & vals.keys():
-            self.filtered(lambda p: p.state == "do")._vip_schedule_review()
+            self.filtered(lambda p: p.state in ("plan", "do"))._vip_schedule_review()
         return result
 
     @api.ondelete(at_uninstall=False)
@@ -197,7 +198,8 @@ class VipAccountPlan(models.Model):
     # ------------------------------------------------------------------
 
     def action_do(self):
-        """Plan → Do: the targets are set; the review is scheduled."""
+        """Plan → Do: the targets are set, the plan is worked (its review is
+        scheduled since its review date was set)."""
         self._vip_check_state(("plan",), self.env._("start"))
         for plan in self:
             if not plan.line_ids:
@@ -209,12 +211,12 @@ class VipAccountPlan(models.Model):
                     )
                 )
         self._vip_workflow_write({"state": "do"})
-        self._vip_schedule_review()
         return True
 
     def action_check(self):
-        """Do → Check: the actuals of the plan's dates are frozen as they are now."""
-        self._vip_check_state(("do",), self.env._("check"))
+        """Do → Check: the actuals of the plan's dates are frozen as they are now
+        (a plan checked straight from Plan skips Do)."""
+        self._vip_check_state(("plan", "do"), self.env._("check"))
         self.line_ids._vip_freeze_actuals()
         self._vip_workflow_write(
             {

@@ -189,7 +189,16 @@ class VipAccountPlanLine(models.Model):
             )
             for plan in plans:
                 count = counts.get(plan.id)
-                per_plan[plan.id]["nps"] = sums[plan.id] / count if count else 0.0
+                if count:
+                    per_plan[plan.id]["nps"] = sums[plan.id] / count
+                    continue
+                # no campaign answer in the dates: the customer's last score, if
+                # it was given within them
+                # sudo: the customer's score, whoever reads the plan
+                partner = plan.partner_id.sudo()
+                answered = partner.vip_last_nps_date
+                inside = answered and plan.date_start <= answered <= plan.date_end
+                per_plan[plan.id]["nps"] = partner.vip_last_nps if inside else 0.0
         if "breached_complaints" in kpis:
             breached = self._vip_sum_per_plan(
                 plans,

@@ -25,8 +25,8 @@ FROZEN_FIELDS = (
 )
 # usages that take from the quota and the gift budget
 COUNTED_STATES = ("to_approve", "done")
-# a use is recorded within this many days
-BACKDATE_DAYS = 31
+# a use is recorded within a year (a late entry, not last year's unused quota)
+BACKDATE_DAYS = 366
 
 
 class VipBenefitUsage(models.Model):
@@ -207,8 +207,8 @@ class VipBenefitUsage(models.Model):
                 raise ValidationError(
                     self.env._(
                         "%(usage)s: the “%(field)s” %(date)s must lie within the "
-                        "last %(days)s days: a benefit is recorded once used, "
-                        "soon after.",
+                        "last %(days)s days and cannot be in the future: a "
+                        "benefit is recorded once used.",
                         usage=usage.name,
                         field=self._fields["date"]._description_string(self.env),
                         date=format_date(self.env, usage.date),

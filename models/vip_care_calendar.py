@@ -80,8 +80,8 @@ class VipCareOccasion(models.Model):
 
     @api.model
     def _vip_sync_anniversaries(self):
-        """An anniversary occasion for each company with a VIP tier, on the day
-        of its first posted invoice; archived when there is none any more."""
+        """An anniversary occasion for each company customer, on the day of its
+        first posted invoice; archived when there is none any more."""
         # sudo: every invoice counts, whoever runs the job
         groups = (
             self.env["account.move"]
@@ -91,7 +91,6 @@ class VipCareOccasion(models.Model):
                     ("state", "=", "posted"),
                     ("move_type", "=", "out_invoice"),
                     ("invoice_date", "!=", False),
-                    ("commercial_partner_id.vip_tier_id", "!=", False),
                     ("commercial_partner_id.is_company", "=", True),
                 ],
                 ["commercial_partner_id"],

@@ -166,9 +166,10 @@ class TestAccountPlan(VipComplaintCommon):
         with freeze_time("2026-03-01"):
             plan = self._plan()
             self.assertEqual(plan.review_date, date(2026, 5, 31))
+            review = plan.activity_ids
             plan.with_user(self.user_vip).action_do()
         self.assertEqual(plan.state, "do")
-        review = plan.activity_ids
+        self.assertEqual(plan.activity_ids, review)
         self.assertEqual(review.user_id, self.user_vip)
         self.assertEqual(review.date_deadline, date(2026, 5, 31))
         custom = plan.line_ids.filtered(lambda line: line.kpi == "custom")
@@ -224,8 +225,8 @@ class TestAccountPlan(VipComplaintCommon):
         )
         with self.assertRaisesRegex(ValidationError, "at least one target"):
             plan.action_do()
-        with self.assertRaisesRegex(UserError, "cannot check"):
-            plan.action_check()
+        with self.assertRaisesRegex(UserError, "cannot act on"):
+            plan.action_act()
         # a contact as customer plans for its company
         plan = self._plan(partner_id=self.contact.id)
         self.assertEqual(plan.partner_id, self.customer)

@@ -178,10 +178,13 @@ class TestCareBenefits(VipCareCommon):
     def test_bad_input_gets_the_rule(self):
         with self.assertRaisesRegex(ValidationError, "Quantity.*at least 1"):
             self._use(self.training, quantity=0)
-        with self.assertRaisesRegex(ValidationError, "within the last 31 days"):
-            self._use(self.training, date="2026-03-01")
-        with self.assertRaisesRegex(ValidationError, "within the last 31 days"):
+        with self.assertRaisesRegex(ValidationError, "within the last 366 days"):
+            self._use(self.training, date="2025-05-01")
+        with self.assertRaisesRegex(ValidationError, "cannot be in the future"):
             self._use(self.training, date="2026-05-20")
+        # a use recorded late counts in the period of its day
+        late = self._use(self.hamper, date="2026-02-27")
+        self.assertEqual(late.period_start, date(2026, 2, 1))
         stranger = self.env["res.partner"].create({"name": "Someone Else"})
         with self.assertRaisesRegex(ValidationError, "must belong to the customer"):
             self._use(self.training, contact_id=stranger.id)
