@@ -18,7 +18,9 @@
         "survey",
         "loyalty",
     ],
-    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter", "holidays"]},
+    "external_dependencies": {
+        "python": ["phonenumbers", "xlsxwriter", "holidays", "lunar_python"]
+    },
     "data": [
         "security/vip_security.xml",
         "security/ir.model.access.csv",
@@ -75,6 +77,18 @@
         "views/vip_complaint_category_views.xml",
         "wizards/mail_compose_message_views.xml",
         "views/portal_templates.xml",
+        "security/vip_care_security.xml",
+        "data/vip_care_data.xml",
+        "data/vip_benefit_data.xml",
+        "views/vip_benefit_views.xml",
+        "views/vip_benefit_usage_views.xml",
+        "wizards/vip_benefit_usage_cancel_views.xml",
+        "views/vip_care_occasion_views.xml",
+        "views/vip_account_plan_views.xml",
+        "views/res_partner_care_views.xml",
+        "views/res_config_settings_care_views.xml",
+        "views/portal_care_templates.xml",
+        "views/vip_care_menus.xml",
     ],
     "demo": [
         "demo/vip_tier_demo.xml",
@@ -90,6 +104,7 @@
         "demo/vip_health_demo.xml",
         "demo/vip_holiday_demo.xml",
         "demo/vip_loyalty_demo.xml",
+        "demo/vip_care_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

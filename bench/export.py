@@ -168,7 +168,7 @@ def main():
 
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
             rows = sum(counts.values())
-            assert len(book.sheetnames) == 7
+            assert len(book.sheetnames) == 8
             results.append(
                 [
                     rows,

@@ -295,6 +295,7 @@ class VipCustomerPortal(CustomerPortal):
             pending_surveys=self._vip_pending_surveys(customer),
             loyalty_cards=customer._vip_loyalty_cards(),
             own_partner=request.env.user.partner_id,
+            benefit_lines=customer._vip_benefit_status_lines(),
         )
         return request.render("partner_vip_care.portal_my_vip", values)
 

@@ -78,3 +78,16 @@ from . import vip_tier_loyalty
 from . import res_partner_referral
 from . import mail_activity_referral
 from . import account_move_loyalty
+from . import vip_benefit
+from . import vip_tier_care
+from . import vip_benefit_usage
+from . import res_company_care
+from . import res_config_settings_care
+from . import vip_care_occasion
+from . import vip_care_reminder
+from . import vip_care_calendar
+from . import res_partner_care
+from . import vip_promise_gift
+from . import vip_account_plan
+from . import vip_account_plan_line
+from . import vip_visit_care

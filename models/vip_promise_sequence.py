@@ -24,13 +24,9 @@ class VipPromise(models.Model):
         return result
 
     @api.model
-    def _vip_promise_sequences(self):
+    def _vip_promise_sequences(self, code=PROMISE_SEQUENCE_CODE):
         # sudo: the ledger's numbering, which promisers cannot read
-        return (
-            self.env["ir.sequence"]
-            .sudo()
-            .search([("code", "=", PROMISE_SEQUENCE_CODE)])
-        )
+        return self.env["ir.sequence"].sudo().search([("code", "=", code)])
 
     @api.model
     def _vip_draw_name(self, company):
@@ -73,8 +69,11 @@ class VipPromise(models.Model):
         return date_range
 
     @api.model
-    def _vip_ensure_sequence_ranges(self, years_ahead=0, day=None):
-        """Create the missing yearly ranges of the promise sequences, from the
+    def _vip_ensure_sequence_ranges(
+        self, years_ahead=0, day=None, code=PROMISE_SEQUENCE_CODE
+    ):
+        """Create the missing yearly ranges of the promise sequences (or of the
+        ledger sequences of ``code``: the benefit usages'), from the
         year of ``day`` (today) to ``years_ahead`` years later, and bring their
         stored next numbers up to the numbers drawn (what the sequence form
         shows, and where Odoo would go on without this module). Two transactions
@@ -85,7 +84,7 @@ class VipPromise(models.Model):
         today = day or fields.Date.context_today(self)
         dates = [date(today.year + n, 1, 1) for n in range(1, years_ahead + 1)]
         dates.insert(0, today)
-        sequences = self._vip_promise_sequences().filtered("use_date_range")
+        sequences = self._vip_promise_sequences(code).filtered("use_date_range")
         if not sequences:
             return
         # sudo: the ranges of the ledger's numbering, as above
@@ -100,7 +99,7 @@ class VipPromise(models.Model):
         )
         for sequence in sequences:
             ranges = existing.filtered(lambda r, s=sequence: r.sequence_id == s)
-            if sequence.implementation == "no_gap":
+            if sequence.implementation == "no_gap" and code == PROMISE_SEQUENCE_CODE:
                 self._vip_sync_next_numbers(sequence, ranges)
             missing = [
                 day

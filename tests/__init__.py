@@ -36,3 +36,7 @@ from . import test_portal_queries
 from . import test_complaint_team
 from . import test_survey_programme
 from . import test_loyalty
+from . import test_care_calendar
+from . import test_care_benefits
+from . import test_account_plan
+from . import test_care_rpc

@@ -18,6 +18,7 @@ SHEETS = [
     "Visits",
     "Satisfaction",
     "Word of Mouth",
+    "Account Plans",
 ]
 
 

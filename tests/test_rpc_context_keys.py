@@ -156,6 +156,38 @@ class TestContextKeysOverRpc(VipRpcCase):
             }
         )
         invoice.action_post()
+        benefit = env["vip.benefit"].create({"name": "On-site training"})
+        tier_benefit = env["vip.tier.benefit"].create(
+            {"tier_id": cls.gold.id, "benefit_id": benefit.id, "quota": 1}
+        )
+        usages = (
+            env["vip.benefit.usage"]
+            .with_user(user)
+            .create(
+                [
+                    {"partner_id": customer.id, "benefit_id": benefit.id}
+                    for _n in range(2)
+                ]
+            )
+        )
+        contact = env["res.partner"].create(
+            {"name": "Wang Li", "parent_id": customer.id, "vip_birthday": "1985-03-03"}
+        )
+        occasion = contact.vip_care_occasion_ids
+        # sudo: the care calendar's job records its reminders
+        reminder = (
+            env["vip.care.reminder"]
+            .sudo()
+            .create({"occasion_id": occasion.id, "year": 2026, "date": "2026-03-03"})
+        )
+        plan = env["vip.account.plan"].create(
+            {
+                "name": "Account plan",
+                "partner_id": customer.id,
+                "user_id": user.id,
+                "line_ids": [Command.create({"kpi": "revenue", "target": 1000})],
+            }
+        )
         return {
             "res.partner": customer,
             "res.users": user,
@@ -174,6 +206,14 @@ class TestContextKeysOverRpc(VipRpcCase):
                     "program_id": program.id,
                 }
             ),
+            "vip.benefit": benefit,
+            "vip.tier.benefit": tier_benefit,
+            # the second waits for approval (beyond the quota of one)
+            "vip.benefit.usage": usages[1],
+            "vip.care.occasion": occasion,
+            "vip.care.reminder": reminder,
+            "vip.account.plan": plan,
+            "vip.account.plan.line": plan.line_ids,
             "resource.calendar": calendar,
             "resource.calendar.workday": env["resource.calendar.workday"].create(
                 {
@@ -278,6 +318,10 @@ class TestContextKeysOverRpc(VipRpcCase):
                 "target_id": records["vip.suggestion"].id,
             },
             "res.config.settings": {},
+            "vip.benefit.usage.cancel": {
+                "usage_ids": [Command.set(records["vip.benefit.usage"].ids)],
+                "reason": "Recorded twice",
+            },
         }.get(model)
 
     # ------------------------------------------------------------------

@@ -17,6 +17,7 @@ from odoo.tools import html2plaintext
 
 from .vip_review_figures import VipReviewFigures
 from .vip_review_loyalty import word_of_mouth_sheet
+from .vip_review_plans import account_plan_sheet
 from .xlsx_writer import XlsxWriter
 
 # the field naming a record of a related model in the sheets (default: name)
@@ -57,6 +58,7 @@ class VipReviewWorkbook(VipReviewFigures):
         for title, builder in zip(titles, builders, strict=True):
             columns, rows = builder()
             self.row_counts[title] = writer.sheet(title, columns, rows)
+        self.row_counts.update(account_plan_sheet(self, writer))
         writer.close()
         return output.getvalue()
 

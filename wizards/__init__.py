@@ -7,3 +7,4 @@ from . import vip_complaint_sla_correction
 from . import vip_holiday_import_wizard
 from . import mail_compose_message
 from . import vip_export_wizard
+from . import vip_benefit_usage_cancel
