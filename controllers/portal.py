@@ -52,6 +52,25 @@ class VipCustomerPortal(CustomerPortal):
         """The commercial partner the current portal user acts for."""
         return request.env.user.partner_id.commercial_partner_id
 
+    def _vip_tz(self, record=None):
+        """The time zone the visitor reads moments in: the user's own, else the
+        customer's (its record's, e.g. a complaint opened from a mail link),
+        else its company's working hours'."""
+        user = request.env.user
+        if not user._is_public() and user.tz:
+            return user.tz
+        if record is not None and hasattr(record, "_vip_customer_tz"):
+            return record._vip_customer_tz()
+        # sudo: the customer's and its company's time zone
+        customer = self._vip_customer().sudo()
+        company = customer.company_id or request.env.company
+        return customer.tz or company._vip_tz()
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["vip_tz"] = self._vip_tz()
+        return values
+
     def _vip_notice(self, key):
         texts = {
             "created": request.env._(

@@ -121,7 +121,11 @@ class VipComplaintPortal(VipCustomerPortal):
         access_token = portal_input.token(access_token)
         values = self._prepare_portal_layout_values()
         values.update(self._vip_notice(kw.get("notice")))
-        values.update(complaint=complaint_sudo, page_name="vip_complaint")
+        values.update(
+            complaint=complaint_sudo,
+            page_name="vip_complaint",
+            vip_tz=self._vip_tz(complaint_sudo),
+        )
         # no records pager here: it would write tokens on a read-only route
         values = self._get_page_view_values(
             complaint_sudo, access_token, values, None, False, **kw

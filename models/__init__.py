@@ -35,6 +35,8 @@ from . import res_config_settings_holidays
 from . import mail_template
 from . import vip_complaint_answer
 from . import mail_thread
+from . import mail_thread_reader
+from . import mail_render_mixin
 from . import mail_message_date
 from . import res_partner_portal
 from . import vip_complaint_portal

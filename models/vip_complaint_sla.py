@@ -3,7 +3,6 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_datetime
 
 from .vip_complaint import RESOLUTION_RUNNING_STATES
 from .vip_sla_milestone import OUTCOME_RANK
@@ -409,13 +408,14 @@ class VipComplaint(models.Model):
                 if milestone and not milestone.breached_on:
                     # sudo: the clock's own row
                     milestone.sudo().write({"deadline": vals["resolution_deadline"]})
+                env = complaint._vip_reader_env()
                 complaint.message_post(
-                    body=self.env._(
+                    body=env._(
                         "Waited %(hours)s business hours on the customer: resolution "
                         "deadline moved from %(old)s to %(new)s.",
                         hours=round(paused, 2),
-                        old=format_datetime(self.env, old_deadline),
-                        new=format_datetime(self.env, vals["resolution_deadline"]),
+                        old=complaint._vip_moment(old_deadline, env),
+                        new=complaint._vip_moment(vals["resolution_deadline"], env),
                     ),
                     subtype_xmlid="mail.mt_note",
                 )

@@ -33,3 +33,4 @@ from . import test_portal_fields
 from . import test_sla_milestones
 from . import test_trust_sla
 from . import test_portal_queries
+from . import test_reader_clock

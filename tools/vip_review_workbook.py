@@ -16,6 +16,7 @@ import pytz
 from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
+from .moments import excel_date_format
 from .vip_review_figures import VipReviewFigures
 from .xlsx_writer import XlsxWriter
 
@@ -60,7 +61,7 @@ class VipReviewWorkbook(VipReviewFigures):
     def build(self):
         """The workbook, as bytes."""
         output = io.BytesIO()
-        writer = XlsxWriter(output, self.currency)
+        writer = XlsxWriter(output, self.currency, excel_date_format(self.env))
         titles = self.sheet_titles()
         self.row_counts = {}
         builders = (
