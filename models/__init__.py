@@ -37,6 +37,7 @@ from . import vip_complaint_answer
 from . import mail_thread
 from . import mail_thread_reader
 from . import mail_render_mixin
+from . import mail_tracking_value
 from . import mail_message_date
 from . import res_partner_portal
 from . import vip_complaint_portal

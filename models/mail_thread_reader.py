@@ -57,6 +57,16 @@ class MailThread(models.AbstractModel):
                 body=body_of(env), subtype_xmlid="mail.mt_note", **kwargs
             )
 
+    def _creation_message(self):
+        """The "created" line of the module's documents, for their reader (a
+        document created by a colleague reading another language, or by a job)."""
+        if self._original_module != "partner_vip_care":
+            return super()._creation_message()
+        self.ensure_one()
+        env = self._vip_reader_env()
+        document = env["ir.model"]._get(self._name).name
+        return env._("%(document)s created", document=document)
+
     def _vip_moment(self, value, env=None):
         """``value`` as the reader of this record reads it."""
         env = env or self._vip_reader_env()

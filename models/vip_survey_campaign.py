@@ -1,7 +1,9 @@
 import math
 import random
 from collections import defaultdict
+from datetime import datetime, time
 
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -410,11 +412,12 @@ class VipSurveyCampaign(models.Model):
                 template.send_mail(participant.id)
             # sudo: thanked_on is the workflow's, the caller may write the campaign
             respondents.sudo().write({"thanked_on": fields.Datetime.now()})
-            campaign.message_post(
-                body=Markup(
-                    self.env._(
+            count = len(respondents)
+            campaign._vip_post_note(
+                lambda env, count=count: Markup(
+                    env._(
                         "Results and thanks sent to %(count)s respondent(s).",
-                        count=len(respondents),
+                        count=count,
                     )
                 )
             )
@@ -546,14 +549,19 @@ class VipSurveyCampaign(models.Model):
         # sudo: participant states are the workflow's
         no_email.sudo().write({"state": "no_email"})
         participants -= no_email
+        # the module's own invitation, translated (the survey's is generic)
         template = self.env.ref(
+            "partner_vip_care.mail_template_vip_survey_invite",
+            raise_if_not_found=False,
+        ) or self.env.ref(
             "survey.mail_template_user_input_invite", raise_if_not_found=False
         )
-        deadline = (
-            fields.Datetime.to_datetime(self.date_end).replace(hour=23, minute=59)
-            if self.date_end
-            else False
-        )
+        deadline = False
+        if self.date_end:
+            # the end of the last day in the company's time zone, stored in UTC
+            tz = pytz.timezone(self.company_id._vip_tz())
+            local = datetime.combine(self.date_end, time(23, 59))
+            deadline = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
         by_lang = defaultdict(lambda: self.env["vip.survey.participant"])
         for participant in participants:
             by_lang[participant.contact_id.lang or self.env.lang] |= participant

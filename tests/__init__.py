@@ -34,3 +34,4 @@ from . import test_sla_milestones
 from . import test_trust_sla
 from . import test_portal_queries
 from . import test_reader_clock
+from . import test_reader_language
