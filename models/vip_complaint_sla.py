@@ -378,6 +378,8 @@ class VipComplaint(models.Model):
                 vals["breached_on"] = milestone.deadline
             # sudo: the clock's own row
             milestone.sudo().write(vals)
+        # the warnings about this clock are over
+        self._vip_close_risk_activities([kind])
 
     def _sla_cancel(self):
         """A cancelled complaint stops its running clocks; a breach stays."""
@@ -386,6 +388,7 @@ class VipComplaint(models.Model):
         )
         # sudo: the clock's own rows
         rows.sudo().write({"state": "cancelled"})
+        self._vip_close_risk_activities(["response", "resolution"])
 
     def _sla_end_pause(self, now):
         """Push the resolution moments by the business hours spent waiting."""
@@ -521,6 +524,12 @@ class VipComplaint(models.Model):
                 for complaint, (_vals, *events) in due.items()
             ]
         )
+        # a breached clock's warning is over: the breach activity takes over
+        for kind in ("response", "resolution"):
+            breached = self.browse(
+                [c.id for c, (_v, _r, kinds, _l) in due.items() if kind in kinds]
+            )
+            breached._vip_close_risk_activities([kind])
 
     @api.model
     def _vip_sla_mark(self, due, now):

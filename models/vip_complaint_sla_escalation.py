@@ -23,16 +23,20 @@ class VipComplaint(models.Model):
         activities = []
         notified = followers = self.env["res.partner"]
         for index, kind in enumerate(at_risk):  # one warning per clock, whenever
+            if kind in breached:
+                continue  # breached in the same run: the breach takes over
             user = self.user_id or self._vip_escalation_target()
-            activities.append((SLA_AT_RISK, user, index, self[f"{kind}_deadline"]))
+            activities.append(
+                (SLA_AT_RISK, user, index, self[f"{kind}_deadline"], kind)
+            )
         now = fields.Datetime.now()
         target = (self._vip_escalation_target() or managers)[:1]
         if 1 in levels:
-            activities.append((SLA_BREACH, target, len(at_risk), now))
+            activities.append((SLA_BREACH, target, len(at_risk), now, False))
             notified |= target.partner_id
         if 2 in levels:
             activities.append(
-                (SLA_BREACH, managers[:1], len(at_risk) + (1 in levels), now)
+                (SLA_BREACH, managers[:1], len(at_risk) + (1 in levels), now, False)
             )
             notified |= managers.partner_id
             followers |= managers[1:].partner_id
@@ -124,7 +128,7 @@ class VipComplaint(models.Model):
             return envs[lang]
 
         for complaint, lines, activities, notified, new_followers in notices:
-            for xmlid, user, index, deadline in activities:
+            for xmlid, user, index, deadline, clock in activities:
                 # one breach activity per person, one warning per clock
                 key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and index)
                 if not user or key in seen:
@@ -134,13 +138,16 @@ class VipComplaint(models.Model):
                 tz = user.tz or complaint.company_id._vip_tz()
                 summary = lines(env.lang, tz)[index]
                 activity_vals.append(
-                    complaint._vip_sla_activity_vals(
-                        env(context=dict(env.context, tz=tz)),
-                        model_id,
-                        xmlid,
-                        user,
-                        summary,
-                        deadline,
+                    dict(
+                        complaint._vip_sla_activity_vals(
+                            env(context=dict(env.context, tz=tz)),
+                            model_id,
+                            xmlid,
+                            user,
+                            summary,
+                            deadline,
+                        ),
+                        vip_sla_clock=clock,
                     )
                 )
             reader = complaint._vip_reader_env()
@@ -227,3 +234,20 @@ class VipComplaint(models.Model):
             )
         # sudo: the job's mail queue, whoever runs the SLA check
         self.env["mail.mail"].sudo().create(vals_list)
+
+    def _vip_close_risk_activities(self, kinds):
+        """The at-risk warnings of the ``kinds`` clocks are over: the clock
+        stopped (answered, resolved, cancelled) or breached (the breach note and
+        activity take over). They leave the responsible's to-do without a note
+        of their own (the chatter already says what happened)."""
+        if not self:
+            return
+        # sudo: the warnings belong to the responsible, whoever stops the clock
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", self.env.ref(SLA_AT_RISK).id),
+                ("vip_sla_clock", "in", list(kinds)),
+            ]
+        ).unlink()

@@ -155,6 +155,7 @@ class TestLanguages(VipComplaintCommon):
         with freeze_time(MONDAY_9 + timedelta(days=20)):
             self.Complaint._cron_check_sla()
         self.assertEqual(complaint.escalation_level, 2)
+        self.assertFalse(at_risk.exists(), "the breach replaces the warning")
         breach = self._activities(
             complaint, "partner_vip_care.mail_activity_type_vip_sla_breach"
         )

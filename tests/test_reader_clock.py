@@ -180,6 +180,49 @@ class TestReaderClock(VipComplaintCommon):
                 self.assertIn(new, note.body)
                 self.assertFalse(SECONDS.search(html2plaintext(note.body)))
 
+    def test_past_moments_never_promised_and_warnings_close(self):
+        template = self.env.ref("partner_vip_care.mail_template_vip_answer_delivery")
+        complaint = self._complaint("zh_CN")
+        _user, tz, _partner = self.readers["zh_CN"]
+        response = moment(self.env, complaint.response_deadline, "zh_CN", tz)
+        resolution = moment(self.env, complaint.resolution_deadline, "zh_CN", tz)
+
+        def answer(at):
+            with freeze_time(at):
+                return template._render_field(
+                    "body_html", complaint.ids, compute_lang=True
+                )[complaint.id]
+
+        # the response deadline passed and was breached: only the resolution
+        # deadline, still ahead, is promised
+        with freeze_time(complaint.response_deadline + timedelta(hours=1)):
+            self.Complaint._cron_check_sla()
+        self.assertEqual(complaint.response_sla_state, "breached")
+        body = answer(complaint.response_deadline + timedelta(hours=1))
+        self.assertNotIn(response, body)
+        self.assertIn(resolution, body)
+        # both passed: no moment at all, the delay is owned
+        body = answer(complaint.resolution_deadline + timedelta(hours=1))
+        self.assertNotIn(resolution, body)
+        self.assertNotIn("2026/03", body)
+        # a warning closes once its clock stops in time
+        other = self._complaint("zh_CN")
+        with freeze_time(other.response_risk_on + timedelta(minutes=1)):
+            self.Complaint._cron_check_sla()
+        at_risk = "partner_vip_care.mail_activity_type_vip_sla_at_risk"
+        self.assertTrue(self._activities(other, at_risk))
+        with freeze_time(other.response_risk_on + timedelta(minutes=2)):
+            other.action_acknowledge()
+        self.assertFalse(self._activities(other, at_risk))
+        # and once its clock breaches (the breach activity takes over)
+        with freeze_time(complaint.resolution_risk_on + timedelta(minutes=1)):
+            self.Complaint._cron_check_sla()
+        self.assertTrue(self._activities(complaint, at_risk))
+        with freeze_time(complaint.resolution_deadline + timedelta(minutes=1)):
+            self.Complaint._cron_check_sla()
+        self.assertEqual(complaint.resolution_sla_state, "breached")
+        self.assertFalse(self._activities(complaint, at_risk))
+
     def test_workbook_and_record_in_the_reader_clock(self):
         for lang in LANGS:
             with self.subTest(lang=lang):
