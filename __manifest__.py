@@ -86,6 +86,9 @@
         "demo/vip_holiday_demo.xml",
     ],
     "assets": {
+        "portal.assets_chatter": [
+            "partner_vip_care/static/src/chatter/**/*",
+        ],
         "web.assets_tests": [
             "partner_vip_care/static/tests/tours/**/*",
         ],

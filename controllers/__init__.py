@@ -3,3 +3,4 @@ from . import portal_complaint
 from . import portal_meeting
 from . import portal_promise
 from . import portal_suggestion
+from . import portal_survey_link

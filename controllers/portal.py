@@ -40,6 +40,7 @@ NOTICES = {
     "suggested": "success",
     "csrf": "danger",
     "state": "danger",
+    "reason": "danger",
 }
 
 
@@ -93,6 +94,10 @@ class VipCustomerPortal(CustomerPortal):
                 "please try again."
             ),
             "state": request.env._("This action is no longer possible."),
+            "reason": request.env._(
+                "Tell us what is still wrong: the reason is needed to reopen the "
+                "complaint."
+            ),
         }
         if key not in NOTICES:
             return {}

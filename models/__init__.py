@@ -1,4 +1,5 @@
 from . import ir_cron
+from . import ir_http
 from . import vip_workflow_guard
 from . import res_company
 from . import res_config_settings

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, is_html_empty
 
 from ..tools.moments import format_moment
 from .vip_sla_policy import SEVERITIES
@@ -384,6 +384,21 @@ class VipComplaint(models.Model):
         self._sla_complete("resolution", now)
         self._send_rating_request()
         return True
+
+    def action_resolve_with_message(self):
+        """The form's button: resolve with the resolution written on the form,
+        which the customer reads on its portal page; none written, say so."""
+        for complaint in self:
+            if is_html_empty(complaint.resolution):
+                raise UserError(
+                    self.env._(
+                        "%(name)s: Resolution: write what was done for the customer "
+                        "(the Resolution tab) before resolving; the customer reads it "
+                        "on its portal page.",
+                        name=complaint.name,
+                    )
+                )
+        return self.action_resolve()
 
     def action_close(self):
         self._vip_check_state(("resolved",), self.env._("close"))
