@@ -59,6 +59,7 @@
         "security/vip_review_security.xml",
         "data/vip_monthly_digest_data.xml",
         "report/vip_visit_report.xml",
+        "report/vip_visit_plan_views.xml",
         "report/vip_review_report_views.xml",
         "wizards/vip_export_wizard_views.xml",
         "views/menus.xml",

@@ -176,6 +176,22 @@ class VipSurveyCampaign(models.Model):
         "Previous NPS", compute="_compute_previous", digits=(16, 1)
     )
     nps_delta = fields.Float("NPS Change", compute="_compute_previous", digits=(16, 1))
+    # "no answer" is no figure: the views show these scores only when known
+    nps_known = fields.Boolean(
+        "NPS Known",
+        compute="_compute_figures",
+        help="At least one respondent gave a recommendation score.",
+    )
+    csat_known = fields.Boolean(
+        "CSAT Known",
+        compute="_compute_figures",
+        help="At least one respondent gave a satisfaction mark.",
+    )
+    nps_delta_known = fields.Boolean(
+        "NPS Change Known",
+        compute="_compute_previous",
+        help="Both this campaign and the previous one have an NPS.",
+    )
 
     @api.depends("survey_id")
     def _compute_questions(self):
@@ -238,6 +254,8 @@ class VipSurveyCampaign(models.Model):
             campaign.csat = self._vip_percent(
                 satisfied[campaign], csat_respondents[campaign]
             )
+            campaign.nps_known = bool(figures["nps_respondents"])
+            campaign.csat_known = bool(csat_respondents[campaign])
             campaign.loop_closure_rate = self._vip_percent(thanked[campaign], answered)
 
     @api.depends("date_start", "company_id")
@@ -257,7 +275,10 @@ class VipSurveyCampaign(models.Model):
                 )
             campaign.previous_campaign_id = previous
             campaign.previous_nps = previous.nps if previous else 0.0
-            campaign.nps_delta = campaign.nps - previous.nps if previous else 0.0
+            # a change needs two scores: none without answers on either side
+            known = bool(previous) and previous.nps_known and campaign.nps_known
+            campaign.nps_delta_known = known
+            campaign.nps_delta = campaign.nps - previous.nps if known else 0.0
 
     @api.constrains("sample_ratio")
     def _check_sample_ratio(self):

@@ -35,3 +35,4 @@ from . import test_trust_sla
 from . import test_portal_queries
 from . import test_reader_clock
 from . import test_reader_language
+from . import test_back_office

@@ -174,6 +174,10 @@ class VipReviewWorkbook(VipReviewFigures):
             extra.append(("vip_health_score", (self.env._("Health Score"), "float")))
         fnames += [fname for fname, _col in extra]
         columns += [col for _fname, col in extra]
+        # a customer who never answered has no NPS (empty, not 0)
+        nps_dated = self._has_field("vip_last_nps_date")
+        if nps_dated:
+            fnames.append("vip_last_nps_date")
         records = partners.search_fetch(
             self._roster_domain(), fnames, order="vip_revenue desc, id"
         )
@@ -204,6 +208,8 @@ class VipReviewWorkbook(VipReviewFigures):
                     value = partner[fname]
                     if fname == "vip_lifecycle_stage":
                         value = stages.get(value)
+                    elif fname == "vip_last_nps" and nps_dated:
+                        value = value if partner.vip_last_nps_date else None
                     row.append(value)
                 yield row
 
@@ -584,6 +590,9 @@ class VipReviewWorkbook(VipReviewFigures):
             "thanked_on",
         ]
         present = [fname for fname in wanted if fname in model._fields]
+        # a participant who did not answer has no score (empty, not 0)
+        answered_only = "state" in model._fields and "nps_score" in present
+        fetched = present + ["state"] if answered_only else present
         domain = Domain.TRUE
         if "campaign_id" in model._fields:
             campaign_fields = self.env[
@@ -599,7 +608,7 @@ class VipReviewWorkbook(VipReviewFigures):
                 )
         if self.users and "partner_id" in model._fields:
             domain &= Domain("partner_id.user_id", "in", self.users.ids)
-        records = model.search_fetch(domain, present, order="id")
+        records = model.search_fetch(domain, fetched, order="id")
         names = {}
         for fname in present:
             field = model._fields[fname]
@@ -623,6 +632,8 @@ class VipReviewWorkbook(VipReviewFigures):
                 return names[fname].get(key)
             if fname == "thanked_on":
                 return local(raw)
+            if fname == "nps_score" and answered_only and record.state != "answered":
+                return None
             return raw
 
         def rows():
