@@ -63,6 +63,7 @@
         "security/vip_review_security.xml",
         "data/vip_monthly_digest_data.xml",
         "report/vip_visit_report.xml",
+        "report/vip_visit_plan_views.xml",
         "report/vip_review_report_views.xml",
         "wizards/vip_export_wizard_views.xml",
         "security/vip_loyalty_security.xml",
@@ -107,6 +108,9 @@
         "demo/vip_care_demo.xml",
     ],
     "assets": {
+        "portal.assets_chatter": [
+            "partner_vip_care/static/src/chatter/**/*",
+        ],
         "web.assets_tests": [
             "partner_vip_care/static/tests/tours/**/*",
         ],

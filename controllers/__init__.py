@@ -5,3 +5,4 @@ from . import portal_promise
 from . import portal_suggestion
 from . import survey_interview
 from . import portal_results
+from . import portal_survey_link

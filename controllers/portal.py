@@ -40,6 +40,7 @@ NOTICES = {
     "suggested": "success",
     "csrf": "danger",
     "state": "danger",
+    "reason": "danger",
 }
 
 
@@ -51,6 +52,25 @@ class VipCustomerPortal(CustomerPortal):
     def _vip_customer(self):
         """The commercial partner the current portal user acts for."""
         return request.env.user.partner_id.commercial_partner_id
+
+    def _vip_tz(self, record=None):
+        """The time zone the visitor reads moments in: the user's own, else the
+        customer's (its record's, e.g. a complaint opened from a mail link),
+        else its company's working hours'."""
+        user = request.env.user
+        if not user._is_public() and user.tz:
+            return user.tz
+        if record is not None and hasattr(record, "_vip_customer_tz"):
+            return record._vip_customer_tz()
+        # sudo: the customer's and its company's time zone
+        customer = self._vip_customer().sudo()
+        company = customer.company_id or request.env.company
+        return customer.tz or company._vip_tz()
+
+    def _prepare_portal_layout_values(self):
+        values = super()._prepare_portal_layout_values()
+        values["vip_tz"] = self._vip_tz()
+        return values
 
     def _vip_notice(self, key):
         texts = {
@@ -74,6 +94,10 @@ class VipCustomerPortal(CustomerPortal):
                 "please try again."
             ),
             "state": request.env._("This action is no longer possible."),
+            "reason": request.env._(
+                "Tell us what is still wrong: the reason is needed to reopen the "
+                "complaint."
+            ),
         }
         if key not in NOTICES:
             return {}

@@ -3,6 +3,8 @@ deadlines), the form for new ones, and confirming or reopening a resolved one.""
 
 import base64
 
+from markupsafe import Markup
+
 from odoo import http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
@@ -121,7 +123,13 @@ class VipComplaintPortal(VipCustomerPortal):
         access_token = portal_input.token(access_token)
         values = self._prepare_portal_layout_values()
         values.update(self._vip_notice(kw.get("notice")))
-        values.update(complaint=complaint_sudo, page_name="vip_complaint")
+        values.update(
+            complaint=complaint_sudo,
+            page_name="vip_complaint",
+            vip_tz=self._vip_tz(complaint_sudo),
+            reason_max=DESCRIPTION_MAX,
+            resolution_message=complaint_sudo._vip_resolution_message(),
+        )
         # no records pager here: it would write tokens on a read-only route
         values = self._get_page_view_values(
             complaint_sudo, access_token, values, None, False, **kw
@@ -142,6 +150,8 @@ class VipComplaintPortal(VipCustomerPortal):
 
     def _vip_complaint_transition(self, complaint_id, access_token, post, action):
         complaint_sudo = self._vip_complaint_check_access(complaint_id, access_token)
+        reason = post.get("reason") if isinstance(post.get("reason"), str) else ""
+        reason = reason.strip()
 
         def transition():
             # sudo: the customer confirms or reopens its own resolved complaint
@@ -149,7 +159,11 @@ class VipComplaintPortal(VipCustomerPortal):
             if action == "action_close":
                 complaint_sudo.action_close()
                 return "closed"
+            # reopening says why: the reason joins the conversation
+            if not reason or not portal_input.storable(reason):
+                return "reason"
             complaint_sudo.action_reopen()
+            self._vip_post_reopen_reason(complaint_sudo, reason[:DESCRIPTION_MAX])
             return "reopened"
 
         notice = self._vip_action_notice(
@@ -160,6 +174,30 @@ class VipComplaintPortal(VipCustomerPortal):
                 complaint_sudo, portal_input.token(access_token), notice
             )
         )
+
+    def _vip_post_reopen_reason(self, complaint_sudo, reason):
+        """The customer's reason for reopening, as its message in the thread
+        (posted after the reopening, so that it reopens nothing twice)."""
+        body = Markup("<p><b>%s</b></p>%s") % (
+            request.env._("The problem is not solved:"),
+            plaintext2html(reason),
+        )
+        user = request.env.user
+        if not user._is_public() and (
+            user.partner_id.commercial_partner_id
+            == complaint_sudo.commercial_partner_id
+        ):
+            complaint_sudo.with_user(user).message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_comment"
+            )
+        else:
+            # sudo: a visitor with the complaint's link writes as its customer
+            complaint_sudo.message_post(
+                body=body,
+                author_id=complaint_sudo.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
 
     @http.route(
         "/my/vip/complaints/<int:complaint_id>/confirm",

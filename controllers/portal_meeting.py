@@ -35,8 +35,35 @@ class VipMeetingPortal(VipCustomerPortal):
             page_name="vip_meetings",
         )
         attendees = values.pop("records")
-        values.update(attendees=attendees, answerable=self._vip_answerable(attendees))
+        answerable = self._vip_answerable(attendees)
+        values.update(
+            attendees=attendees,
+            answerable=answerable,
+            why_not={
+                attendee.id: self._vip_why_not_answerable(attendee)
+                for attendee in attendees - answerable
+            },
+        )
         return request.render("partner_vip_care.portal_my_vip_meetings", values)
+
+    def _vip_why_not_answerable(self, attendee):
+        """Why the user cannot answer this invitation, in a sentence (or False
+        when there is nothing to answer anymore: attended, absent)."""
+        user_partner = request.env.user.partner_id
+        if attendee.partner_id not in (
+            user_partner | user_partner.commercial_partner_id
+        ):
+            return request.env._(
+                "Addressed to %(name)s: only they can answer it, from their own "
+                "account or from the invitation e-mail.",
+                name=attendee.partner_id.name,
+            )
+        if attendee.state not in ANSWERABLE_STATES:
+            return False
+        return request.env._(
+            "The meeting has started or is no longer planned: it cannot be "
+            "answered anymore."
+        )
 
     def _vip_answerable(self, attendees):
         """Invitations the user may answer: its own, or the customer company's

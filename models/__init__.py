@@ -1,4 +1,5 @@
 from . import ir_cron
+from . import ir_http
 from . import vip_workflow_guard
 from . import res_company
 from . import res_config_settings
@@ -41,6 +42,9 @@ from . import vip_template_use
 from . import vip_complaint_answer
 from . import mail_thread
 from . import mail_thread_log
+from . import mail_thread_reader
+from . import mail_render_mixin
+from . import mail_tracking_value
 from . import mail_message_date
 from . import res_partner_portal
 from . import res_partner_signup

@@ -1,10 +1,18 @@
-from odoo import models
+from odoo import fields, models
 
 from .vip_visit import VISIT_RHYTHM_TYPES
 
 
 class MailActivity(models.Model):
     _inherit = "mail.activity"
+
+    vip_sla_clock = fields.Selection(
+        [("response", "Response"), ("resolution", "Resolution")],
+        "SLA Clock",
+        readonly=True,
+        help="The complaint clock an at-risk warning is about: the warning is "
+        "done once that clock stops (answered, resolved) or breaches.",
+    )
 
     def action_feedback_schedule_next(self, feedback=False, attachment_ids=None):
         """ "Done & Schedule Next" on a VIP visit reminder opens the visit form

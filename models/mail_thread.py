@@ -3,7 +3,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, format_datetime
+from odoo.tools import email_normalize
+
+from ..tools.moments import format_moment
 
 _logger = logging.getLogger(__name__)
 
@@ -65,6 +67,6 @@ class MailThread(models.AbstractModel):
                     "is posted; it cannot be backdated or dated in the future "
                     "(%(date)s).",
                     model=self._description,
-                    date=format_datetime(self.env, moment) if moment else date,
+                    date=format_moment(self.env, moment) if moment else date,
                 )
             )

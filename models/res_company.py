@@ -167,3 +167,22 @@ class ResCompany(models.Model):
                 order="id",
             )
         )
+
+    def _vip_tz(self):
+        """The company's time zone: that of its complaint working hours, else of
+        its working hours, else of its partner, else UTC. Used for a reader who
+        has none (a customer without time zone)."""
+        self.ensure_one()
+        # sudo: the calendars' time zone, whoever reads (portal users too)
+        company = self.sudo()
+        return (
+            company.vip_sla_calendar_id.tz
+            or company.resource_calendar_id.tz
+            or company.partner_id.tz
+            or "UTC"
+        )
+
+    def _vip_reader_lang(self):
+        """The company's language: that of its partner, else the caller's."""
+        self.ensure_one()
+        return self.sudo().partner_id.lang or self.env.lang or "en_US"

@@ -306,13 +306,14 @@ class ResPartner(models.Model):
                 template.sudo().send_mail_batch(self.filtered("email").ids)
 
     def _vip_log_tier_notes(self, old_tiers, tier, reason, revenues):
-        """One note per customer, in the customer's language (else the caller's),
-        translated once per language of the batch."""
+        """One note per customer, in its note language (``_vip_note_lang``: the
+        customer's, else its account manager's, never the caller's), translated
+        once per language of the batch."""
         currency = self.env.company.currency_id  # every partner's vip_currency_id
         current = self.env.lang or "en_US"
         by_lang = {}
         for partner in self:
-            by_lang.setdefault(partner.lang or current, []).append(partner)
+            by_lang.setdefault(partner._vip_note_lang(), []).append(partner)
         bodies = {}
         for lang, partners in by_lang.items():
             env = self.env if lang == current else self.with_context(lang=lang).env
@@ -336,3 +337,23 @@ class ResPartner(models.Model):
                 }
         # sudo: the evaluation's note, also on customers the caller may not edit
         self.sudo()._vip_log_notes_fast(bodies)
+
+    def _vip_note_lang(self):
+        """The language of a customer's notes (tier, health): the customer's own,
+        the one its team speaks with it; else its account manager's, else the
+        company's. Never the language of whoever runs the evaluation."""
+        self.ensure_one()
+        # sudo: languages of the customer, its account manager and company
+        partner = self.sudo()
+        return (
+            partner.commercial_partner_id.lang
+            or partner.lang
+            or partner.user_id.lang
+            or (partner.company_id or self.env.company)._vip_reader_lang()
+        )
+
+    def _vip_reader_env(self):
+        """A customer's notes: see ``_vip_note_lang``; moments in the account
+        manager's time zone, else the company's."""
+        env = super()._vip_reader_env()
+        return env(context=dict(env.context, lang=self._vip_note_lang()))

@@ -440,16 +440,31 @@ class ResPartner(models.Model):
     def _vip_health_stage_moves(self, company, today, moves):
         """Chatter note per stage change; a "Win back" activity for every customer
         entering a lapse, and its activity closed when it invoices again."""
-        labels = dict(
-            self._fields["vip_lifecycle_stage"]._description_selection(self.env)
-        )
-        none = self.env._("none")
-        note = Markup(self.env._("Customer health: stage %(old)s → <b>%(new)s</b>."))
-        bodies = {
-            pid: note % {"old": labels.get(old, none), "new": labels.get(new, none)}
-            for pid, old, new, _user in moves
-            if old  # the first assessment is no change
-        }
+        texts = {}  # per language of the customers' notes (_vip_note_lang)
+
+        def text_of(lang):
+            if lang not in texts:
+                env = self.with_context(lang=lang).env
+                field = self._fields["vip_lifecycle_stage"]
+                texts[lang] = (
+                    dict(field._description_selection(env)),
+                    env._("none"),
+                    Markup(env._("Customer health: stage %(old)s → <b>%(new)s</b>.")),
+                )
+            return texts[lang]
+
+        # one prefetch for the languages of every customer that moved
+        customers = self.browse([pid for pid, *_rest in moves])
+        langs = {partner.id: partner._vip_note_lang() for partner in customers}
+        bodies = {}
+        for pid, old, new, _user in moves:
+            if not old:  # the first assessment is no change
+                continue
+            labels, none, note = text_of(langs[pid])
+            bodies[pid] = note % {
+                "old": labels.get(old, none),
+                "new": labels.get(new, none),
+            }
         if bodies:
             # sudo: the job's note, also on customers the caller may not edit
             self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
@@ -475,9 +490,14 @@ class ResPartner(models.Model):
                     ]
                 )
             )
-            if activities:
-                activities._action_done(
-                    feedback=self.env._("The customer invoiced again: won back.")
+            by_lang = {}
+            for activity in activities:
+                lang = langs[activity.res_id]
+                by_lang[lang] = by_lang.get(lang, activities.browse()) | activity
+            for lang, group in by_lang.items():
+                env = self.with_context(lang=lang).env
+                group.with_context(lang=lang)._action_done(
+                    feedback=env._("The customer invoiced again: won back.")
                 )
         return self.browse([pid for pid, *_rest in moves])
 
@@ -488,25 +508,41 @@ class ResPartner(models.Model):
         active_ids = set(users.filtered("active").ids)
         fallback = company._vip_escalation_contact()
         model_id = self.env["ir.model"]._get_id("res.partner")
-        summary = self.env._("Win back this customer")
+        summaries = {}  # in each assignee's language
+
+        def summary_of(user_id):
+            # sudo: the assignee's language
+            user = self.env["res.users"].sudo().browse(user_id)
+            lang = user.lang or company._vip_reader_lang()
+            if lang not in summaries:
+                env = self.with_context(lang=lang).env
+                summaries[lang] = (
+                    env._("Win back this customer"),
+                    activity_type.with_env(env).default_note,
+                )
+            return summaries[lang]
+
         # the activities' document names read the partners one by one: load them
         # in one query first
         self.sudo().browse([pid for pid, _user in lapsing]).mapped("display_name")
-        vals_list = [
-            {
-                "activity_type_id": activity_type.id,
-                "res_model_id": model_id,
-                "res_id": pid,
-                "user_id": user_id
-                if user_id in active_ids
-                else (fallback or self.env.user).id,
-                "date_deadline": today,
-                "summary": summary,
-                "automated": True,
-                "note": activity_type.default_note,
-            }
-            for pid, user_id in lapsing
-        ]
+        vals_list = []
+        for pid, user_id in lapsing:
+            assignee = (
+                user_id if user_id in active_ids else (fallback or self.env.user).id
+            )
+            summary, note = summary_of(assignee)
+            vals_list.append(
+                {
+                    "activity_type_id": activity_type.id,
+                    "res_model_id": model_id,
+                    "res_id": pid,
+                    "user_id": assignee,
+                    "date_deadline": today,
+                    "summary": summary,
+                    "automated": True,
+                    "note": note,
+                }
+            )
         # sudo: activities assigned to salespeople, not to the caller; one batch,
         # no assignment e-mail per activity (they show in the salesperson's to-do)
         self.env["mail.activity"].sudo().with_context(

@@ -149,6 +149,19 @@ class ResPartner(models.Model):
                 tier=tier.name,
                 date=status["by_text"],
             )
+        elif revenue >= tier.retain_amount:
+            # enough today: say so first, then what keeps it once the oldest
+            # purchases leave the window (never "buy again" what was bought)
+            line = self.env._(
+                "Your purchases of %(revenue)s keep %(tier)s today. After %(date)s, "
+                "your oldest purchases leave the %(months)s-month period: "
+                "%(amount)s of new purchases by then keep %(tier)s after that day.",
+                revenue=self._vip_portal_money(status, revenue),
+                tier=tier.name,
+                date=status["by_text"],
+                months=status["months"],
+                amount=self._vip_portal_money(status, needed),
+            )
         else:
             line = self.env._(
                 "%(amount)s more by %(date)s to keep %(tier)s.",

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.moments import format_day
+
 WEEKDAYS = [
     ("0", "Monday"),
     ("1", "Tuesday"),
@@ -31,7 +33,9 @@ class ResourceCalendarWorkday(models.Model):
     )
     company_id = fields.Many2one(related="calendar_id.company_id", store=True)
     date = fields.Date(required=True)
-    name = fields.Char("Reason", translate=False)
+    # translated: the import names the day in every active language, so that each
+    # reader sees the reason in theirs
+    name = fields.Char("Reason", translate=True)
     dayofweek_template = fields.Selection(
         WEEKDAYS,
         "Hours of",
@@ -58,7 +62,7 @@ class ResourceCalendarWorkday(models.Model):
     def _compute_display_name(self):
         for workday in self:
             workday.display_name = " ".join(
-                filter(None, [fields.Date.to_string(workday.date), workday.name])
+                filter(None, [format_day(self.env, workday.date), workday.name])
             )
 
     @api.model_create_multi

@@ -2,8 +2,9 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import email_normalize, format_datetime
+from odoo.tools import email_normalize, is_html_empty
 
+from ..tools.moments import format_moment
 from .vip_sla_policy import SEVERITIES
 
 COMPLAINT_STATES = [
@@ -303,7 +304,7 @@ class VipComplaint(models.Model):
                 self.env._(
                     "Received on: %(date)s is in the future; a complaint is "
                     "recorded when it has been received.",
-                    date=format_datetime(self.env, received),
+                    date=format_moment(self.env, received),
                 )
             )
 
@@ -332,13 +333,11 @@ class VipComplaint(models.Model):
         now = fields.Datetime.now()
         pending = self.filtered(lambda c: not c.responded_on)
         pending._sla_record_response(now)
-        for complaint in pending:
-            complaint.message_post(
-                body=self.env._(
-                    "Complaint acknowledged by %(user)s.", user=self.env.user.name
-                ),
-                subtype_xmlid="mail.mt_note",
+        pending._vip_post_note(
+            lambda env: env._(
+                "Complaint acknowledged by %(user)s.", user=self.env.user.name
             )
+        )
         self.filtered(lambda c: c.state == "new")._vip_workflow_write(
             {"state": "in_progress"}
         )
@@ -386,6 +385,21 @@ class VipComplaint(models.Model):
         self._send_rating_request()
         return True
 
+    def action_resolve_with_message(self):
+        """The form's button: resolve with the resolution written on the form,
+        which the customer reads on its portal page; none written, say so."""
+        for complaint in self:
+            if is_html_empty(complaint.resolution):
+                raise UserError(
+                    self.env._(
+                        "%(name)s: Resolution: write what was done for the customer "
+                        "(the Resolution tab) before resolving; the customer reads it "
+                        "on its portal page.",
+                        name=complaint.name,
+                    )
+                )
+        return self.action_resolve()
+
     def action_close(self):
         self._vip_check_state(("resolved",), self.env._("close"))
         self._vip_workflow_write(
@@ -398,16 +412,17 @@ class VipComplaint(models.Model):
         starts now; the earlier result stays in the chatter."""
         self._vip_check_state(("resolved", "closed"), self.env._("reopen"))
         now = fields.Datetime.now()
-        state_labels = dict(
-            self._fields["resolution_sla_state"]._description_selection(self.env)
-        )
         for complaint in self:
+            env = complaint._vip_reader_env()
+            state_labels = dict(
+                self._fields["resolution_sla_state"]._description_selection(env)
+            )
             complaint.message_post(
-                body=self.env._(
+                body=env._(
                     "Reopened. Earlier resolution on %(resolved)s against the deadline "
                     "%(deadline)s: %(result)s.",
-                    resolved=format_datetime(self.env, complaint.resolved_on),
-                    deadline=format_datetime(self.env, complaint.resolution_deadline),
+                    resolved=format_moment(env, complaint.resolved_on),
+                    deadline=format_moment(env, complaint.resolution_deadline),
                     result=state_labels.get(complaint.resolution_sla_state, "-"),
                 ),
                 subtype_xmlid="mail.mt_note",
@@ -445,11 +460,9 @@ class VipComplaint(models.Model):
             }
         )
         self._sla_cancel()
-        for complaint in self:
-            complaint.message_post(
-                body=self.env._("Cancelled: %(reason)s", reason=reason or "-"),
-                subtype_xmlid="mail.mt_note",
-            )
+        self._vip_post_note(
+            lambda env: env._("Cancelled: %(reason)s", reason=reason or "-")
+        )
         return True
 
     def action_offer_compensation(self):
@@ -591,3 +604,30 @@ class VipComplaint(models.Model):
             order="is_company desc, id",
             limit=1,
         )
+
+    def _vip_customer_tz(self):
+        """The time zone the customer reads this complaint's moments in: its
+        own, else that of the complaint's working hours, else the company's."""
+        self.ensure_one()
+        # sudo: time zones of the customer and of the calendar, for any reader
+        complaint = self.sudo()
+        return (
+            complaint.partner_id.tz
+            or complaint.commercial_partner_id.tz
+            or complaint.calendar_id.tz
+            or complaint.company_id._vip_tz()
+        )
+
+    def _vip_future_deadline(self, kind):
+        """The ``kind`` ("response" or "resolution") deadline when it may still be
+        promised to the customer: its clock runs and the moment is ahead; else
+        False (a past moment is never promised)."""
+        self.ensure_one()
+        deadline = self[f"{kind}_deadline"]
+        if not deadline or deadline <= fields.Datetime.now():
+            return False
+        if kind == "response" and self.responded_on:
+            return False
+        if self.state not in ("new", "in_progress", "waiting"):
+            return False
+        return deadline

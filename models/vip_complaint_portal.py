@@ -19,3 +19,32 @@ class VipComplaint(models.Model):
     def _compute_portal_paused(self):
         for complaint in self:
             complaint.portal_paused = complaint.state == "waiting"
+
+    def _vip_resolution_message(self):
+        """What the company told the customer when resolving, for its portal page
+        when no resolution text was written: the last public message of the
+        company's people in the thread (none before the complaint is resolved)."""
+        self.ensure_one()
+        if self.state not in ("resolved", "closed") or not self.resolved_on:
+            return self.env["mail.message"]
+        customer = self.commercial_partner_id
+        # sudo: the thread's public messages, read for the customer's page
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search(
+                [
+                    ("model", "=", self._name),
+                    ("res_id", "=", self.id),
+                    ("message_type", "in", ("comment", "email")),
+                    ("subtype_id.internal", "=", False),
+                    ("is_internal", "=", False),
+                    ("author_id", "!=", False),
+                    ("author_id.commercial_partner_id", "!=", customer.id),
+                    ("author_id.user_ids.share", "=", False),
+                ],
+                order="date desc, id desc",
+                limit=1,
+            )
+        )
+        return messages

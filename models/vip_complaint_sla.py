@@ -2,7 +2,6 @@ import logging
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools import format_datetime
 
 from .vip_complaint import RESOLUTION_RUNNING_STATES
 from .vip_sla_milestone import OUTCOME_RANK
@@ -400,6 +399,8 @@ class VipComplaint(models.Model):
                 vals["breached_on"] = milestone.deadline
             # sudo: the clock's own row
             milestone.sudo().write(vals)
+        # the warnings about this clock are over
+        self._vip_close_risk_activities([kind])
 
     def _sla_cancel(self):
         """A cancelled complaint stops its running clocks; a breach stays."""
@@ -408,6 +409,7 @@ class VipComplaint(models.Model):
         )
         # sudo: the clock's own rows
         rows.sudo().write({"state": "cancelled"})
+        self._vip_close_risk_activities(["response", "resolution"])
 
     def _sla_end_pause(self, now):
         """Push the resolution moments by the business hours spent waiting."""
@@ -427,13 +429,14 @@ class VipComplaint(models.Model):
                 if milestone and not milestone.breached_on:
                     # sudo: the clock's own row
                     milestone.sudo().write({"deadline": vals["resolution_deadline"]})
+                env = complaint._vip_reader_env()
                 complaint.message_post(
-                    body=self.env._(
+                    body=env._(
                         "Waited %(hours)s business hours on the customer: resolution "
                         "deadline moved from %(old)s to %(new)s.",
                         hours=round(paused, 2),
-                        old=format_datetime(self.env, old_deadline),
-                        new=format_datetime(self.env, vals["resolution_deadline"]),
+                        old=complaint._vip_moment(old_deadline, env),
+                        new=complaint._vip_moment(vals["resolution_deadline"], env),
                     ),
                     subtype_xmlid="mail.mt_note",
                 )
@@ -539,6 +542,12 @@ class VipComplaint(models.Model):
                 for complaint, (_vals, *events) in due.items()
             ]
         )
+        # a breached clock's warning is over: the breach activity takes over
+        for kind in ("response", "resolution"):
+            breached = self.browse(
+                [c.id for c, (_v, _r, kinds, _l) in due.items() if kind in kinds]
+            )
+            breached._vip_close_risk_activities([kind])
 
     @api.model
     def _vip_sla_mark(self, due, now):

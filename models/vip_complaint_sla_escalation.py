@@ -1,7 +1,8 @@
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
-from odoo.tools import format_datetime
+
+from ..tools.moments import format_moment
 
 SLA_AT_RISK = "partner_vip_care.mail_activity_type_vip_sla_at_risk"
 SLA_BREACH = "partner_vip_care.mail_activity_type_vip_sla_breach"
@@ -22,16 +23,20 @@ class VipComplaint(models.Model):
         activities = []
         notified = followers = self.env["res.partner"]
         for index, kind in enumerate(at_risk):  # one warning per clock, whenever
+            if kind in breached:
+                continue  # breached in the same run: the breach takes over
             user = self.user_id or self._vip_escalation_target()
-            activities.append((SLA_AT_RISK, user, index, self[f"{kind}_deadline"]))
+            activities.append(
+                (SLA_AT_RISK, user, index, self[f"{kind}_deadline"], kind)
+            )
         now = fields.Datetime.now()
         target = (self._vip_escalation_target() or managers)[:1]
         if 1 in levels:
-            activities.append((SLA_BREACH, target, len(at_risk), now))
+            activities.append((SLA_BREACH, target, len(at_risk), now, False))
             notified |= target.partner_id
         if 2 in levels:
             activities.append(
-                (SLA_BREACH, managers[:1], len(at_risk) + (1 in levels), now)
+                (SLA_BREACH, managers[:1], len(at_risk) + (1 in levels), now, False)
             )
             notified |= managers.partner_id
             followers |= managers[1:].partner_id
@@ -53,7 +58,7 @@ class VipComplaint(models.Model):
     def _vip_sla_lines(self, at_risk, breached, levels, managers, target):
         """The note lines of ``_vip_sla_notice`` in the context's language: one
         per clock at risk, then one per level reached."""
-        tz = self.env.context.get("tz") or False  # the reader's, for display only
+        tz = self.env.context.get("tz")  # the reader's, for display only
         labels = {
             "response": self.env._("response"),
             "resolution": self.env._("resolution"),
@@ -62,7 +67,7 @@ class VipComplaint(models.Model):
             self.env._(
                 "The %(kind)s deadline %(deadline)s is at risk.",
                 kind=labels[kind],
-                deadline=format_datetime(self.env, self[f"{kind}_deadline"], tz=tz),
+                deadline=format_moment(self.env, self[f"{kind}_deadline"], tz=tz),
             )
             for kind in at_risk
         ]
@@ -78,7 +83,7 @@ class VipComplaint(models.Model):
                     "%(customer)s): escalated to %(target)s.",
                     name=self.name,
                     kind=", ".join(labels[k] for k in kinds),
-                    deadline=format_datetime(
+                    deadline=format_moment(
                         self.env, self[f"{kinds[0]}_deadline"], tz=tz
                     ),
                     customer=self.partner_id.display_name or "-",
@@ -107,8 +112,10 @@ class VipComplaint(models.Model):
     def _vip_sla_notify(self, notices):
         """Activities in one create, notes logged in batches of the same
         recipients, followers added per group, one mail per person notified.
-        Notes are in the company's language, each activity in its assignee's,
-        each mail in its recipient's."""
+        Notes are in the language of the complaint's reader (its responsible,
+        else the company; see ``_vip_reader_env``), each activity in its assignee's,
+        each mail in its recipient's, moments in the reader's time zone (the
+        company's for people who have none)."""
         model_id = self.env["ir.model"]._get_id(self._name)
         activity_vals, seen = [], set()
         groups, followers, mails = {}, {}, {}
@@ -121,22 +128,31 @@ class VipComplaint(models.Model):
             return envs[lang]
 
         for complaint, lines, activities, notified, new_followers in notices:
-            for xmlid, user, index, deadline in activities:
+            for xmlid, user, index, deadline, clock in activities:
                 # one breach activity per person, one warning per clock
                 key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and index)
                 if not user or key in seen:
                     continue
                 seen.add(key)
                 env = env_of(user.lang)
-                summary = lines(env.lang, user.tz)[index]
+                tz = user.tz or complaint.company_id._vip_tz()
+                summary = lines(env.lang, tz)[index]
                 activity_vals.append(
-                    complaint._vip_sla_activity_vals(
-                        env, model_id, xmlid, user, summary, deadline
+                    dict(
+                        complaint._vip_sla_activity_vals(
+                            env(context=dict(env.context, tz=tz)),
+                            model_id,
+                            xmlid,
+                            user,
+                            summary,
+                            deadline,
+                        ),
+                        vip_sla_clock=clock,
                     )
                 )
-            note_lang = env_of(complaint.company_id.partner_id.lang).lang
+            reader = complaint._vip_reader_env()
             body = Markup("<br/>").join(
-                Markup("%s") % line for line in lines(note_lang)
+                Markup("%s") % line for line in lines(reader.lang, reader.context["tz"])
             )
             groups.setdefault(notified, {})[complaint.id] = body
             if new_followers:
@@ -145,19 +161,27 @@ class VipComplaint(models.Model):
                 )
             for partner in notified:
                 mails.setdefault(partner, []).append(
-                    (complaint, lines(env_of(partner.lang).lang, partner.tz))
+                    (
+                        complaint,
+                        lines(
+                            env_of(partner.lang).lang,
+                            partner.tz or complaint.company_id._vip_tz(),
+                        ),
+                    )
                 )
         self._vip_sla_post(activity_vals, groups, followers, mails)
 
     def _vip_sla_activity_vals(self, env, model_id, xmlid, user, summary, deadline):
-        """An SLA activity of this complaint for ``user``, in ``env``'s language."""
+        """An SLA activity of this complaint for ``user``, in ``env``'s language
+        and time zone."""
         self.ensure_one()
         return {
             "res_model_id": model_id,
             "res_id": self.id,
             "activity_type_id": self.env.ref(xmlid).id,
             "user_id": user.id,
-            "date_deadline": fields.Date.context_today(self, deadline),
+            # the assignee's day of the deadline
+            "date_deadline": fields.Date.context_today(self.with_env(env), deadline),
             "summary": summary
             if xmlid == SLA_AT_RISK
             else env._("SLA breach: %s", self.name),
@@ -210,3 +234,20 @@ class VipComplaint(models.Model):
             )
         # sudo: the job's mail queue, whoever runs the SLA check
         self.env["mail.mail"].sudo().create(vals_list)
+
+    def _vip_close_risk_activities(self, kinds):
+        """The at-risk warnings of the ``kinds`` clocks are over: the clock
+        stopped (answered, resolved, cancelled) or breached (the breach note and
+        activity take over). They leave the responsible's to-do without a note
+        of their own (the chatter already says what happened)."""
+        if not self:
+            return
+        # sudo: the warnings belong to the responsible, whoever stops the clock
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", self.env.ref(SLA_AT_RISK).id),
+                ("vip_sla_clock", "in", list(kinds)),
+            ]
+        ).unlink()

@@ -6,6 +6,8 @@ from pytz import timezone, utc
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.moments import format_day
+
 PACKAGE_FALLBACK_LANG = "en_US"
 
 
@@ -272,11 +274,17 @@ class VipHolidayYear(models.Model):
                 ]
             )
         }
-        wanted_days, to_create = set(), []
+        wanted_days, to_create, names = set(), [], {}
+        langs = [code for code, _name in self.env["res.lang"].get_installed()]
         for day in sorted(country_holidays.weekend_workdays):
             if day.year not in existing:
                 continue
             swapped = templates.get(day)
+            # the reason in every active language, the current one written first
+            names[day] = {
+                lang: self.with_context(lang=lang)._vip_workday_name(swapped)
+                for lang in langs
+            }
             vals = {
                 "name": self._vip_workday_name(swapped),
                 "dayofweek_template": str(swapped.weekday()) if swapped else "0",
@@ -296,7 +304,9 @@ class VipHolidayYear(models.Model):
                 workday[fname] != value for fname, value in vals.items()
             ):
                 workday.write(vals)
-        Workday.create(to_create)
+                workday.update_field_translations("name", names[day])
+        for workday in Workday.create(to_create):
+            workday.update_field_translations("name", names[workday.date])
         Workday.browse(
             [
                 workday.id
@@ -311,5 +321,5 @@ class VipHolidayYear(models.Model):
             return self.env._("Make-up working day")
         return self.env._(
             "Make-up working day (swapped with %(date)s)",
-            date=fields.Date.to_string(swapped),
+            date=format_day(self.env, swapped),
         )

@@ -480,9 +480,11 @@ class VipMeeting(models.Model):
         next_meetings = self.sudo().create(vals_list).sudo(False)
         next_meetings.action_plan()
         for meeting in next_meetings:
-            meeting.previous_meeting_id.message_post(
-                body=Markup(self.env._("Next meeting of the series planned: %s"))
-                % meeting._get_html_link()
+            meeting.previous_meeting_id._vip_post_note(
+                lambda env, meeting=meeting: (
+                    Markup(env._("Next meeting of the series planned: %s"))
+                    % meeting._get_html_link()
+                )
             )
         return next_meetings
 

@@ -73,7 +73,7 @@ class VipMonthlyDigest(models.Model):
             su=False,
             context={
                 "lang": manager.lang,
-                "tz": manager.tz,
+                "tz": manager.tz or company._vip_tz(),
                 "allowed_company_ids": [company.id],
             },
         )

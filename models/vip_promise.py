@@ -365,7 +365,7 @@ class VipPromise(models.Model):
                         "%(promise)s: the Deadline %(deadline)s is in the past; a "
                         "promise is submitted with a deadline of today or later.",
                         promise=promise.name,
-                        deadline=promise.deadline,
+                        deadline=format_date(self.env, promise.deadline),
                     )
                 )
             tier = promise.partner_id.commercial_partner_id.vip_tier_id
@@ -408,11 +408,9 @@ class VipPromise(models.Model):
         )
         self.activity_feedback([ACTIVITY_APPROVAL], feedback=note or None)
         if note:
-            for promise in self:
-                promise.message_post(
-                    body=Markup("%s<br/>%s") % (self.env._("Approved:"), note),
-                    subtype_xmlid="mail.mt_note",
-                )
+            self._vip_post_note(
+                lambda env: Markup("%s<br/>%s") % (env._("Approved:"), note)
+            )
         return True
 
     def action_refuse(self, reason=None):
@@ -431,7 +429,7 @@ class VipPromise(models.Model):
             }
         )
         self.activity_unlink([ACTIVITY_APPROVAL])
-        self._post_reason(self.env._("Refused, back to draft:"), reason)
+        self._post_reason(lambda env: env._("Refused, back to draft:"), reason)
         return True
 
     def action_mark_kept(self, done_date=None, note=None):
@@ -445,7 +443,7 @@ class VipPromise(models.Model):
         )
         self._close_reminder_activities()
         if note:
-            self._post_reason(self.env._("Kept:"), note)
+            self._post_reason(lambda env: env._("Kept:"), note)
         return True
 
     def action_mark_broken(self, reason=None):
@@ -461,7 +459,7 @@ class VipPromise(models.Model):
             }
         )
         self._close_reminder_activities()
-        self._post_reason(self.env._("Broken:"), reason)
+        self._post_reason(lambda env: env._("Broken:"), reason)
         return True
 
     def action_cancel(self, reason=None):
@@ -472,7 +470,7 @@ class VipPromise(models.Model):
         self._vip_workflow_write({"state": "cancelled", "outcome_note": reason})
         self._close_reminder_activities()
         self.activity_unlink([ACTIVITY_APPROVAL])
-        self._post_reason(self.env._("Cancelled:"), reason)
+        self._post_reason(lambda env: env._("Cancelled:"), reason)
         return True
 
     def action_supersede(self):
@@ -580,12 +578,10 @@ class VipPromise(models.Model):
         }
         return action
 
-    def _post_reason(self, label, text):
-        for promise in self:
-            promise.message_post(
-                body=Markup("<b>%s</b> %s") % (label, text),
-                subtype_xmlid="mail.mt_note",
-            )
+    def _post_reason(self, label_of, text):
+        """A note "<label> <text>", the label from ``label_of(env)`` in the
+        promise's reader's language (see ``_vip_reader_env``)."""
+        self._vip_post_note(lambda env: Markup("<b>%s</b> %s") % (label_of(env), text))
 
     def _vip_approvers(self):
         """{promise: the manager who approves or follows it up}, in one search: the

@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.fields import Domain
 
+from ..tools.moments import format_day
 from .vip_promise import OPEN_STATES
 
 CRON_BATCH_SIZE = 500
@@ -109,6 +110,10 @@ class VipPromise(models.Model):
                 envs[lang] = self.with_context(lang=lang).env
             return envs[lang]
 
+        def deadline_of(promise, user):
+            # the deadline in the date format of the assignee's language
+            return format_day(env_of(user), promise.deadline)
+
         vals_list = []
         for promise in self:
             base = {
@@ -126,7 +131,7 @@ class VipPromise(models.Model):
                         summary=env_of(promise.user_id)._(
                             "Keep your promise to %(customer)s by %(deadline)s",
                             customer=promise.partner_id.display_name,
-                            deadline=promise.deadline,
+                            deadline=deadline_of(promise, promise.user_id),
                         ),
                     )
                 )
@@ -140,7 +145,7 @@ class VipPromise(models.Model):
                     summary=env_of(user)._(
                         "Overdue promise to %(customer)s (deadline %(deadline)s)",
                         customer=promise.partner_id.display_name,
-                        deadline=promise.deadline,
+                        deadline=deadline_of(promise, user),
                     ),
                 )
                 for user in users

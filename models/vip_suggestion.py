@@ -347,13 +347,14 @@ class VipSuggestion(models.Model):
         ).filtered(lambda p: p.commercial_partner_id != target.commercial_partner_id)
         target.supporter_ids = [Command.set(supporters.ids)]
         self._vip_workflow_write({"merged_into_id": target.id, "active": False})
-        for duplicate in self:
-            duplicate.message_post(
-                body=Markup(self.env._("Merged into %s.")) % target._get_html_link()
+        self._vip_post_note(
+            lambda env: Markup(env._("Merged into %s.")) % target._get_html_link()
+        )
+        target._vip_post_note(
+            lambda env: (
+                Markup(env._("Merged duplicates: %s."))
+                % Markup(", ").join(s._get_html_link() for s in self)
             )
-        target.message_post(
-            body=Markup(self.env._("Merged duplicates: %s."))
-            % Markup(", ").join(s._get_html_link() for s in self)
         )
         return True
 

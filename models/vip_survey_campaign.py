@@ -1,7 +1,9 @@
 import math
 import random
 from collections import defaultdict
+from datetime import datetime, time
 
+import pytz
 from markupsafe import Markup
 
 from odoo import api, fields, models
@@ -174,6 +176,22 @@ class VipSurveyCampaign(models.Model):
         "Previous NPS", compute="_compute_previous", digits=(16, 1)
     )
     nps_delta = fields.Float("NPS Change", compute="_compute_previous", digits=(16, 1))
+    # "no answer" is no figure: the views show these scores only when known
+    nps_known = fields.Boolean(
+        "NPS Known",
+        compute="_compute_figures",
+        help="At least one respondent gave a recommendation score.",
+    )
+    csat_known = fields.Boolean(
+        "CSAT Known",
+        compute="_compute_figures",
+        help="At least one respondent gave a satisfaction mark.",
+    )
+    nps_delta_known = fields.Boolean(
+        "NPS Change Known",
+        compute="_compute_previous",
+        help="Both this campaign and the previous one have an NPS.",
+    )
 
     @api.depends("survey_id")
     def _compute_questions(self):
@@ -236,6 +254,8 @@ class VipSurveyCampaign(models.Model):
             campaign.csat = self._vip_percent(
                 satisfied[campaign], csat_respondents[campaign]
             )
+            campaign.nps_known = bool(figures["nps_respondents"])
+            campaign.csat_known = bool(csat_respondents[campaign])
             campaign.loop_closure_rate = self._vip_percent(thanked[campaign], answered)
 
     @api.depends("date_start", "company_id")
@@ -255,7 +275,10 @@ class VipSurveyCampaign(models.Model):
                 )
             campaign.previous_campaign_id = previous
             campaign.previous_nps = previous.nps if previous else 0.0
-            campaign.nps_delta = campaign.nps - previous.nps if previous else 0.0
+            # a change needs two scores: none without answers on either side
+            known = bool(previous) and previous.nps_known and campaign.nps_known
+            campaign.nps_delta_known = known
+            campaign.nps_delta = campaign.nps - previous.nps if known else 0.0
 
     @api.constrains("sample_ratio")
     def _check_sample_ratio(self):
@@ -410,11 +433,12 @@ class VipSurveyCampaign(models.Model):
                 template.send_mail(participant.id)
             # sudo: thanked_on is the workflow's, the caller may write the campaign
             respondents.sudo().write({"thanked_on": fields.Datetime.now()})
-            campaign.message_post(
-                body=Markup(
-                    self.env._(
+            count = len(respondents)
+            campaign._vip_post_note(
+                lambda env, count=count: Markup(
+                    env._(
                         "Results and thanks sent to %(count)s respondent(s).",
-                        count=len(respondents),
+                        count=count,
                     )
                 )
             )
@@ -546,14 +570,19 @@ class VipSurveyCampaign(models.Model):
         # sudo: participant states are the workflow's
         no_email.sudo().write({"state": "no_email"})
         participants -= no_email
+        # the module's own invitation, translated (the survey's is generic)
         template = self.env.ref(
+            "partner_vip_care.mail_template_vip_survey_invite",
+            raise_if_not_found=False,
+        ) or self.env.ref(
             "survey.mail_template_user_input_invite", raise_if_not_found=False
         )
-        deadline = (
-            fields.Datetime.to_datetime(self.date_end).replace(hour=23, minute=59)
-            if self.date_end
-            else False
-        )
+        deadline = False
+        if self.date_end:
+            # the end of the last day in the company's time zone, stored in UTC
+            tz = pytz.timezone(self.company_id._vip_tz())
+            local = datetime.combine(self.date_end, time(23, 59))
+            deadline = tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
         by_lang = defaultdict(lambda: self.env["vip.survey.participant"])
         for participant in participants:
             by_lang[participant.contact_id.lang or self.env.lang] |= participant

@@ -400,3 +400,21 @@ class VipSurveyParticipant(models.Model):
                 campaign=campaign.name,
             )
         return due, summary
+
+    def _vip_answer_for(self, contact):
+        """The survey answer ``contact`` (a person of the customer) can fill: the
+        invitation's, addressed to ``contact`` when nobody finished it yet (the
+        survey refuses an answer addressed to someone else to a logged-in user);
+        none once answered."""
+        self.ensure_one()
+        # sudo: the answer is the survey app's; the participant is the workflow's
+        participant = self.sudo()
+        answer = participant.user_input_id
+        if not answer or answer.state == "done":
+            return answer.browse()
+        if contact.commercial_partner_id != participant.partner_id:
+            return answer.browse()
+        if answer.partner_id != contact:
+            answer.write({"partner_id": contact.id, "email": contact.email})
+            participant.write({"contact_id": contact.id})
+        return answer

@@ -5,6 +5,8 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import plaintext2html
 
+from ..tools.moments import format_day
+
 # Visit types that keep a visit rhythm, with the activity type reminding of it.
 # Phone calls, video calls and messages are logged but do not replace a visit.
 VISIT_RHYTHM_TYPES = {
@@ -101,7 +103,7 @@ class VipVisit(models.Model):
                 for part in (
                     labels.get(visit.visit_type),
                     visit.partner_id.display_name,
-                    visit.date and fields.Date.to_string(visit.date),
+                    visit.date and format_day(self.env, visit.date),
                 )
                 if part
             )
@@ -201,7 +203,7 @@ class VipVisit(models.Model):
     def _vip_follow_up_text(self):
         return self.env._(
             "From the visit of %(date)s: %(summary)s",
-            date=self.date,
+            date=format_day(self.env, self.date),
             summary=self.summary or self.display_name,
         )
 

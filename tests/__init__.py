@@ -40,3 +40,7 @@ from . import test_care_calendar
 from . import test_care_benefits
 from . import test_account_plan
 from . import test_care_rpc
+from . import test_reader_clock
+from . import test_reader_language
+from . import test_back_office
+from . import test_zh_tours

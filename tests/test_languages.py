@@ -9,8 +9,9 @@ import polib
 from freezegun import freeze_time
 
 from odoo.tests import tagged
-from odoo.tools import format_datetime
+from odoo.tools import format_date
 
+from ..tools.moments import format_moment
 from .common import VipComplaintCommon
 
 I18N = Path(__file__).resolve().parent.parent / "i18n"
@@ -90,7 +91,7 @@ class TestLanguages(VipComplaintCommon):
                 "zh_CN",
                 "Keep your promise to %(customer)s by %(deadline)s",
                 customer=self.customer.display_name,
-                deadline=promise.deadline,
+                deadline=format_date(self.env, promise.deadline, lang_code="zh_CN"),
             ),
         )
         approval = big.activity_ids.filtered(lambda a: a.user_id == self.user_manager)
@@ -110,17 +111,16 @@ class TestLanguages(VipComplaintCommon):
             promise, "partner_vip_care.mail_activity_type_promise_overdue"
         )
         summaries = {a.user_id: a.summary for a in overdue}
-        params = {
-            "customer": self.customer.display_name,
-            "deadline": promise.deadline,
-        }
         msgid = "Overdue promise to %(customer)s (deadline %(deadline)s)"
-        self.assertEqual(summaries[self.user_vip], self._zh("zh_CN", msgid, **params))
-        self.assertEqual(
-            summaries[self.user_manager], self._zh("zh_TW", msgid, **params)
-        )
+        for user, lang in ((self.user_vip, "zh_CN"), (self.user_manager, "zh_TW")):
+            params = {
+                "customer": self.customer.display_name,
+                # the deadline in the date format of the assignee's language
+                "deadline": format_date(self.env, promise.deadline, lang_code=lang),
+            }
+            self.assertEqual(summaries[user], self._zh(lang, msgid, **params))
 
-    def test_sla_activities_in_the_assignee_language_notes_in_the_company(self):
+    def test_sla_activities_in_the_assignee_language_notes_in_the_responsible(self):
         with freeze_time(MONDAY_9):
             complaint = self.Complaint.create(
                 {
@@ -130,9 +130,9 @@ class TestLanguages(VipComplaintCommon):
                 }
             )
         mails_before = self.env["mail.mail"].search([])
-        with freeze_time(MONDAY_9 + timedelta(days=20)):
+        # the run on time at the at-risk moment warns the salesperson
+        with freeze_time(complaint.response_risk_on + timedelta(minutes=1)):
             self.Complaint._cron_check_sla()
-        self.assertEqual(complaint.escalation_level, 2)
         at_risk = self._activities(
             complaint, "partner_vip_care.mail_activity_type_vip_sla_at_risk"
         )
@@ -146,11 +146,16 @@ class TestLanguages(VipComplaintCommon):
         env_zh = self.env(context=dict(self.env.context, lang="zh_CN"))
         expected = at_risk_zh % {
             "kind": self._zh("zh_CN", "response"),
-            "deadline": format_datetime(
+            "deadline": format_moment(
                 env_zh, complaint.response_deadline, tz="Asia/Shanghai"
             ),
         }
         self.assertIn(expected, at_risk.mapped("summary"))
+        # nobody acts for 20 days: breached twice; the warning is over
+        with freeze_time(MONDAY_9 + timedelta(days=20)):
+            self.Complaint._cron_check_sla()
+        self.assertEqual(complaint.escalation_level, 2)
+        self.assertFalse(at_risk.exists(), "the breach replaces the warning")
         breach = self._activities(
             complaint, "partner_vip_care.mail_activity_type_vip_sla_breach"
         )
@@ -159,10 +164,20 @@ class TestLanguages(VipComplaintCommon):
             summaries[self.user_manager],
             self._zh("zh_TW", "SLA breach: %s") % complaint.name,
         )
-        # the note on the complaint is for the whole team: the company's language
-        note = complaint.message_ids.filtered(lambda m: "escalated" in (m.body or ""))
+        # the note on the complaint is written for its reader, the responsible
+        # (zh_CN, Asia/Shanghai), not for the English company nor the cron
+        managers_line = self._zh(
+            "zh_CN",
+            "%(name)s is still breached one full SLA period after its deadline: "
+            "escalated to the VIP managers %(managers)s.",
+        ).split("%(managers)s")[0] % {"name": complaint.name}
+        note = complaint.message_ids.filtered(lambda m: managers_line in (m.body or ""))
         self.assertEqual(len(note), 1)
-        self.assertIn("VIP managers", note.body)
+        self.assertNotIn("VIP managers", note.body)
+        at_risk_note = complaint.message_ids.filtered(
+            lambda m: expected in (m.body or "")
+        )
+        self.assertEqual(len(at_risk_note), 1, "the warning note, in zh_CN")
         # the mail to the VIP manager is in Traditional Chinese, lines included
         mail = (self.env["mail.mail"].search([]) - mails_before).filtered(
             lambda m: self.user_manager.partner_id in m.recipient_ids

@@ -192,7 +192,8 @@ class TestVipPortal(HttpCase):
         # the 20,000 of the oldest day leave the window: 25,000 stay, 40,000 keep
         self.assertEqual(status["needed_keep"], 15000)
         self.assertIn("to reach Gold", status["next_line"])
-        self.assertIn("to keep Silver", status["keep_line"])
+        # 45,000 bought keep Silver (40,000) today: said so, not "buy again"
+        self.assertIn("keep Silver today", status["keep_line"])
         self.authenticate("portal_c2", "portal_c2")
         page = self._get("/my/vip").text
         self.assertIn("Silver", page)
@@ -332,9 +333,24 @@ class TestVipPortal(HttpCase):
         response = self._post(f"{url}/confirm", {"csrf_token": csrf}, status=303)
         self.assertIn("notice=state", response.headers["Location"])
         url_c2 = f"/my/vip/complaints/{self.complaint_c2.id}"
-        self._post(f"{url_c2}/reopen", {"csrf_token": csrf}, status=303)
+        # the resolution is the company's message to the customer
+        self.assertIn("Reglazed", self._get(url_c2).text)
+        # reopening asks why: without a reason nothing moves
+        response = self._post(f"{url_c2}/reopen", {"csrf_token": csrf}, status=303)
+        self.assertIn("notice=reason", response.headers["Location"])
+        self.assertEqual(self.complaint_c2.state, "resolved")
+        self._post(
+            f"{url_c2}/reopen",
+            {"csrf_token": csrf, "reason": "The glaze still peels off"},
+            status=303,
+        )
         self.assertEqual(self.complaint_c2.state, "in_progress")
         self.assertEqual(self.complaint_c2.reopen_count, 1)
+        reason = self.complaint_c2.message_ids.filtered(
+            lambda m: "still peels off" in (m.body or "")
+        )
+        self.assertEqual(reason.author_id, self.portal_c2.partner_id)
+        self.assertFalse(reason.subtype_id.internal, "the customer's own message")
         self.assertIn("reopened", self._get(f"{url_c2}?notice=reopened").text)
 
     # ------------------------------------------------------------------

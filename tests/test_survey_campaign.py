@@ -171,11 +171,43 @@ class TestSurveyCampaign(VipCareCommon, HttpCase):
             partner_id=self.buyer.id,
         )
         self.authenticate(portal.login, portal.login)
+        link = f"/my/vip/survey/{participant.id}"
         page = self.url_open("/my/vip").text
-        self.assertIn(participant.user_input_id.access_token, page)
-        participant.user_input_id.sudo()._mark_done()
+        self.assertIn(link, page)
+        # the link opens the invitation's answer for the logged-in contact
+        response = self.url_open(link, allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
+        answer = participant.user_input_id
+        self.assertIn(
+            f"answer_token={answer.access_token}", response.headers["Location"]
+        )
+        # a colleague of the same customer logged in answers it in its turn: the
+        # invitation is addressed to whoever opens it, so the survey lets them in
+        colleague = new_test_user(
+            self.env,
+            login="survey_colleague",
+            groups="base.group_portal",
+            email="colleague@contact-holdings.example.com",
+        )
+        colleague.partner_id.parent_id = self.with_contact
+        self.authenticate(colleague.login, colleague.login)
+        response = self.url_open(link)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(answer.partner_id, colleague.partner_id)
+        self.assertEqual(participant.contact_id, colleague.partner_id)
+        self.assertNotIn("Survey Access Error", response.text)
+        # the survey's start screen with the invitation's answer, not an error
+        self.assertIn(f'data-answer-token="{answer.access_token}"', response.text)
+        # another customer's portal user gets nothing
+        stranger = new_test_user(
+            self.env, login="survey_stranger", groups="base.group_portal"
+        )
+        self.authenticate(stranger.login, stranger.login)
+        self.assertEqual(self.url_open(link, allow_redirects=False).status_code, 404)
+        answer.sudo()._mark_done()
+        self.authenticate(portal.login, portal.login)
         page = self.url_open("/my/vip").text
-        self.assertNotIn(participant.user_input_id.access_token, page)
+        self.assertNotIn(link, page)
 
     def test_launch_invites_through_the_survey(self):
         campaign = self._campaign(tier_ids=[(6, 0, self.platinum.ids)])

@@ -116,7 +116,10 @@ class VipReviewFigures:
         # datetimes of the period, in UTC as stored (the period is in days)
         self.dt_from = datetime.combine(self.date_from, time.min)
         self.dt_to = datetime.combine(self.date_to + timedelta(days=1), time.min)
-        self.tz = pytz.timezone(env.context.get("tz") or env.user.tz or "UTC")
+        # the reader's time zone, else the company's (a manager without one)
+        self.tz = pytz.timezone(
+            env.context.get("tz") or env.user.tz or company._vip_tz()
+        )
         self._summary = None
 
     # ------------------------------------------------------------------

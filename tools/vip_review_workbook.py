@@ -15,6 +15,7 @@ import pytz
 from odoo.fields import Domain
 from odoo.tools import html2plaintext
 
+from .moments import excel_date_format
 from .vip_review_figures import VipReviewFigures
 from .vip_review_loyalty import word_of_mouth_sheet
 from .vip_review_plans import account_plan_sheet
@@ -22,6 +23,15 @@ from .xlsx_writer import XlsxWriter
 
 # the field naming a record of a related model in the sheets (default: name)
 NAME_FIELDS = {"res.partner": "complete_name"}
+
+
+def _answered(fname, answered_fname):
+    """Cell of a score: empty when the record has no answer (never 0)."""
+
+    def value(record, _facts):
+        return record[fname] if record[answered_fname] else None
+
+    return value
 
 
 class VipReviewWorkbook(VipReviewFigures):
@@ -42,7 +52,7 @@ class VipReviewWorkbook(VipReviewFigures):
     def build(self):
         """The workbook, as bytes."""
         output = io.BytesIO()
-        writer = XlsxWriter(output, self.currency)
+        writer = XlsxWriter(output, self.currency, excel_date_format(self.env))
         titles = self.sheet_titles()
         self.row_counts = {}
         builders = (
@@ -173,12 +183,17 @@ class VipReviewWorkbook(VipReviewFigures):
             (_("Last Account Manager Visit"), "date", "vip_last_visit_date"),
             (_("Next Account Manager Visit"), "date", "vip_next_visit_date"),
             (_("Next Management Visit"), "date", "vip_next_management_visit_date"),
-            (_("Last NPS"), "float", "vip_last_nps"),
+            # a customer who never answered has no NPS (empty, not 0)
+            (_("Last NPS"), "float", _answered("vip_last_nps", "vip_last_nps_date")),
             (_("Lifecycle Stage"), "text", "vip_lifecycle_stage"),
             (_("Health Score"), "float", "vip_health_score"),
         ]
         return self._sheet(
-            "res.partner", self._roster_domain(), "vip_revenue desc, id", columns
+            "res.partner",
+            self._roster_domain(),
+            "vip_revenue desc, id",
+            columns,
+            reads=("vip_last_nps", "vip_last_nps_date"),
         )
 
     def _sheet_promises(self):
@@ -365,7 +380,12 @@ class VipReviewWorkbook(VipReviewFigures):
             (_("Campaign"), "text", "campaign_id"),
             (_("Customer"), "text", "partner_id"),
             (_("Contact"), "text", "contact_id"),
-            (_("NPS Score"), "float", "nps_score"),
+            # a participant who did not answer has no score (empty, not 0)
+            (
+                _("NPS Score"),
+                "float",
+                lambda p, _f: p.nps_score if p.state == "answered" else None,
+            ),
             (_("Category"), "text", "category"),
             (_("Thanked on"), "datetime", "thanked_on"),
         ]
@@ -382,7 +402,7 @@ class VipReviewWorkbook(VipReviewFigures):
         )
         if self.users:
             domain &= Domain("partner_id.user_id", "in", self.users.ids)
-        return self._sheet(model, domain, "id", columns)
+        return self._sheet(model, domain, "id", columns, reads=("nps_score", "state"))
 
     # ------------------------------------------------------------------
     # helpers

@@ -22,10 +22,13 @@ WIDTHS = {
 
 class XlsxWriter:
     """A streamed workbook (``constant_memory``) written into ``output``; money
-    columns without a currency of their own use ``currency``."""
+    columns without a currency of their own use ``currency``; dates read
+    ``date_format`` (Excel's notation: the reader's language's, see
+    ``tools.moments.excel_date_format``), moments add hours and minutes."""
 
-    def __init__(self, output, currency):
+    def __init__(self, output, currency, date_format="yyyy-mm-dd"):
         self.currency = currency
+        self.date_format = date_format
         self._formats = {}
         self.workbook = xlsxwriter.Workbook(
             output,
@@ -34,7 +37,7 @@ class XlsxWriter:
                 "in_memory": False,
                 "strings_to_formulas": False,
                 "strings_to_urls": False,
-                "default_date_format": "yyyy-mm-dd",
+                "default_date_format": date_format,
             },
         )
 
@@ -56,9 +59,9 @@ class XlsxWriter:
             if kind == "header":
                 spec.update(bold=True, bg_color="#E8EEF5", bottom=1, text_wrap=True)
             elif kind == "date":
-                spec["num_format"] = "yyyy-mm-dd"
+                spec["num_format"] = self.date_format
             elif kind == "datetime":
-                spec["num_format"] = "yyyy-mm-dd hh:mm"
+                spec["num_format"] = f"{self.date_format} hh:mm"
             elif kind in ("money", "cmoney"):
                 spec["num_format"] = self._money_format(currency or self.currency)
             elif kind == "percent":

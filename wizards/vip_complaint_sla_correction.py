@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..models.vip_complaint_sla import SLA_STATES
+from ..tools.moments import format_moment
 
 DECIDED_STATES = ("met", "met_late", "breached")
 
@@ -57,7 +58,7 @@ class VipComplaintSlaCorrection(models.TransientModel):
         if field.type == "selection":
             return dict(field._description_selection(self.env)).get(value, value)
         if field.type == "datetime":
-            return fields.Datetime.to_string(value)
+            return format_moment(self.env, value)
         return str(value)
 
     def action_confirm(self):
@@ -85,7 +86,9 @@ class VipComplaintSlaCorrection(models.TransientModel):
             raise UserError(self.env._("Reason: say why the SLA result is corrected."))
         if field_name == "escalation_level" and value not in (0, 1, 2):
             raise UserError(self.env._("New Escalation Level: 0, 1 or 2."))
-        wizard = self.new({"field_name": field_name})
+        # the note is written for the complaint's reader (see _vip_reader_env)
+        reader = complaint._vip_reader_env()
+        wizard = self.with_env(reader).new({"field_name": field_name})
         old = wizard._display_value(complaint[field_name])
         if field_name.endswith("_sla_state"):
             self._vip_append_correction(
@@ -95,18 +98,18 @@ class VipComplaintSlaCorrection(models.TransientModel):
             complaint._vip_workflow_write({field_name: value or False})
             self._vip_move_running_deadline(complaint, field_name)
         new = wizard._display_value(complaint[field_name])
-        label = complaint._fields[field_name]._description_string(self.env)
+        label = complaint._fields[field_name]._description_string(reader)
         complaint.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
             % (
-                self.env._(
+                reader._(
                     "SLA result corrected by %(user)s: %(field)s %(old)s → %(new)s.",
                     user=self.env.user.name,
                     field=label,
                     old=old,
                     new=new,
                 ),
-                self.env._("Reason: %(reason)s", reason=reason.strip()),
+                reader._("Reason: %(reason)s", reason=reason.strip()),
             ),
             subtype_xmlid="mail.mt_note",
         )

@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -16,7 +18,13 @@ class VipExportWizard(models.TransientModel):
     _description = "VIP Review Workbook (Excel)"
 
     def _default_date_from(self):
-        return fields.Date.context_today(self).replace(day=1)
+        """The last full month: its first day."""
+        first = fields.Date.context_today(self).replace(day=1)
+        return first - relativedelta(months=1)
+
+    def _default_date_to(self):
+        """The last full month: its last day."""
+        return fields.Date.context_today(self).replace(day=1) - relativedelta(days=1)
 
     def _default_user_ids(self):
         # a salesperson reviews their own customers; managers everyone's
@@ -24,10 +32,14 @@ class VipExportWizard(models.TransientModel):
             return self.env["res.users"]
         return self.env.user
 
+    # labels of their own: "From" and "To" are other terms elsewhere (a tier's
+    # threshold on its card)
     date_from = fields.Date(
-        "From", required=True, default=lambda self: self._default_date_from()
+        "Start Date", required=True, default=lambda self: self._default_date_from()
     )
-    date_to = fields.Date("To", required=True, default=fields.Date.context_today)
+    date_to = fields.Date(
+        "End Date", required=True, default=lambda self: self._default_date_to()
+    )
     company_id = fields.Many2one(
         "res.company",
         required=True,
