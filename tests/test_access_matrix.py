@@ -42,6 +42,18 @@ MATRIX = {
     "vip.holiday.year": (INTERNAL, "A", "A", "A"),
     "resource.calendar.workday": (INTERNAL, "A", "A", "A"),
     "vip.health.history": ("UMA", "", "", ""),
+    "vip.benefit": (INTERNAL, "A", "A", "A"),
+    "vip.tier.benefit": (INTERNAL, "A", "A", "A"),
+    "vip.benefit.usage": ("UMA", "UMA", "UMA", "UMA"),
+    "vip.care.occasion": ("UMA", "UMA", "UMA", "UMA"),
+    "vip.care.reminder": ("UMA", "", "", ""),
+    "vip.account.plan": ("UMA", "UMA", "UMA", "UMA"),
+    "vip.account.plan.line": ("UMA", "UMA", "UMA", "UMA"),
+    "vip.loyalty.reward": ("UMA", "", "", ""),
+    # the log of standard answers sent: every employee reads the counts, nobody
+    # writes it but the server (other companies' employees too: templates are shared)
+    "vip.template.use": ("UOMAI", "", "", ""),
+    "vip.promise.number": ("A", "", "", ""),
 }
 
 
@@ -182,6 +194,85 @@ class TestAccessMatrix(VipCareCommon):
         return self.env["vip.complaint.team"].create(
             {"name": "Matrix team", "company_id": self.company.id}
         )
+
+    def _sample_vip_benefit(self):
+        return self.env["vip.benefit"].create(
+            {"name": "Matrix training", "company_id": self.company.id}
+        )
+
+    def _sample_vip_tier_benefit(self):
+        return self.env["vip.tier.benefit"].create(
+            {
+                "tier_id": self._sample_vip_tier().id,
+                "benefit_id": self._sample_vip_benefit().id,
+                "quota": 2,
+            }
+        )
+
+    def _sample_vip_benefit_usage(self):
+        return self.env["vip.benefit.usage"].create(
+            {
+                "partner_id": self.customer.id,
+                "benefit_id": self._sample_vip_benefit().id,
+            }
+        )
+
+    def _sample_vip_care_occasion(self):
+        return self.env["vip.care.occasion"].create(
+            {
+                "partner_id": self.customer.id,
+                "occasion_type": "custom",
+                "name": "Matrix day",
+                "month": 5,
+                "day": 1,
+            }
+        )
+
+    def _sample_vip_care_reminder(self):
+        return self.env["vip.care.reminder"].create(
+            {
+                "occasion_id": self._sample_vip_care_occasion().id,
+                "year": 2026,
+                "date": "2026-05-01",
+            }
+        )
+
+    def _sample_vip_account_plan(self):
+        return self.env["vip.account.plan"].create(
+            {
+                "name": "Matrix plan",
+                "partner_id": self.customer.id,
+                "user_id": self.user_vip.id,
+                "line_ids": [Command.create({"kpi": "revenue", "target": 1000})],
+            }
+        )
+
+    def _sample_vip_account_plan_line(self):
+        return self._sample_vip_account_plan().line_ids
+
+    def _sample_vip_loyalty_reward(self):
+        program = self.env["loyalty.program"].create(
+            {"name": "Matrix coupons", "program_type": "coupons"}
+        )
+        return self.env["vip.loyalty.reward"].create(
+            {
+                "kind": "welcome",
+                "date": "2026-05-01",
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "tier_id": self._sample_vip_tier().id,
+                "year": 2026,
+                "program_id": program.id,
+            }
+        )
+
+    def _sample_vip_template_use(self):
+        template = self.env["mail.template"].search([], limit=1)
+        return self.env["vip.template.use"]._vip_record({template.id: 1})
+
+    def _sample_vip_promise_number(self):
+        self._sample_vip_promise()
+        return self.env["vip.promise.number"].search([], limit=1)
 
     def _sample_vip_sla_milestone(self):
         return self._sample_vip_complaint().sla_milestone_ids
