@@ -145,6 +145,7 @@ class TestContextKeysOverRpc(VipRpcCase):
         )
         return {
             "res.partner": customer,
+            "res.users": user,
             "resource.calendar": calendar,
             "resource.calendar.workday": env["resource.calendar.workday"].create(
                 {
