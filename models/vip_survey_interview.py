@@ -16,9 +16,9 @@ class VipSurveyParticipant(models.Model):
         [("email", "E-mail"), ("phone", "Phone Interview"), ("visit", "Visit")],
         required=True,
         default="email",
-        readonly=True,
-        help="E-mail: the customer answered the invitation; phone or visit: a "
-        "staff member filled the survey with the customer.",
+        help="E-mail: the customer answers the invitation; phone or visit: a staff "
+        "member fills the survey with the customer (Phone Interview or Visit "
+        "Interview).",
     )
     interviewer_id = fields.Many2one(
         "res.users",
@@ -32,13 +32,29 @@ class VipSurveyParticipant(models.Model):
         related="campaign_id.state", string="Campaign Status"
     )
 
-    def action_record_interview(self, mode="phone"):
+    def write(self, vals):
+        if "mode" in vals and not self.env.su:
+            for participant in self.filtered(lambda p: p.state == "answered"):
+                if participant.mode != vals["mode"]:
+                    raise UserError(
+                        self.env._(
+                            "Mode: %(customer)s already answered %(name)s; how it "
+                            "answered is a fact and stays as recorded.",
+                            customer=participant.partner_id.display_name,
+                            name=participant.campaign_id.name,
+                        )
+                    )
+        return super().write(vals)
+
+    def action_record_interview(self, mode=None):
         """Open the survey's answer page to fill it with the customer on the phone
-        (``mode`` "phone") or during a visit ("visit"). The answer is the
-        participant's own: its invitation's when there is one, else a new one."""
+        (``mode`` "phone") or during a visit ("visit"); without a mode, the
+        participant's own when it is an interview one, else the phone. The
+        answer is the participant's own: its invitation's when there is one,
+        else a new one."""
         self.ensure_one()
         if mode not in INTERVIEW_MODES:
-            mode = "phone"
+            mode = self.mode if self.mode in INTERVIEW_MODES else "phone"
         self.check_access("read")
         campaign = self.campaign_id
         if campaign.state != "running":

@@ -375,6 +375,13 @@ class TestIntegrityRpc(VipRpcCase):
             "vip.health.history": health,
             "vip.sla.policy": env["vip.sla.policy"].search([], limit=1),
             "vip.complaint.category": env["vip.complaint.category"].search([], limit=1),
+            "vip.complaint.team": env["vip.complaint.team"].create(
+                {
+                    "name": "Service desk",
+                    "member_ids": [Command.set(self.user_vip.ids)],
+                    "last_member_id": self.user_vip.id,
+                }
+            ),
         }
 
     def _guarded_models(self):

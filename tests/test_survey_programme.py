@@ -210,6 +210,16 @@ class TestSurveyProgramme(VipCareCommon, HttpCase):
         self.assertEqual(campaign.nps, 100.0)
         self.assertEqual(campaign.csat, 100.0)
         self.assertEqual(self.offline.vip_last_nps, 10)
+        # how it answered is a fact once answered
+        with self.assertRaises(UserError):
+            offline.with_user(self.user_manager).write({"mode": "email"})
+        # a visit planned by the manager: the interview takes the mode set
+        visit = campaign.participant_ids.filtered(
+            lambda p: p.partner_id == self.customer_b
+        )
+        visit.with_user(self.user_manager).write({"mode": "visit"})
+        visit.with_user(self.user_vip).action_record_interview()
+        self.assertEqual(visit.mode, "visit")
         # an invited customer met during a visit: its own invitation is used
         invited = campaign.participant_ids.filtered(
             lambda p: p.partner_id == self.customer_a

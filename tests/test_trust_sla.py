@@ -124,6 +124,9 @@ class TestTrustSlaRpc(VipRpcCase):
             "vip.survey.campaign": env["vip.survey.campaign"].create(
                 {"name": "Spring survey"}
             ),
+            "vip.complaint.team": env["vip.complaint.team"].create(
+                {"name": "Service desk"}
+            ),
         }
         threads = {
             name
