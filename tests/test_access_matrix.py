@@ -41,6 +41,7 @@ MATRIX = {
     "vip.holiday.year": (INTERNAL, "A", "A", "A"),
     "resource.calendar.workday": (INTERNAL, "A", "A", "A"),
     "vip.health.history": ("UMA", "", "", ""),
+    "vip.loyalty.reward": ("UMA", "", "", ""),
 }
 
 
@@ -231,6 +232,21 @@ class TestAccessMatrix(VipCareCommon):
                 "month": "2026-01-01",
                 "score": 80,
                 "stage": "active",
+            }
+        )
+
+    def _sample_vip_loyalty_reward(self):
+        program = self.env["loyalty.program"].create(
+            {"name": "Welcome coupons", "program_type": "coupons"}
+        )
+        return self.env["vip.loyalty.reward"].create(
+            {
+                "kind": "welcome",
+                "date": "2026-01-01",
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "year": 2026,
+                "program_id": program.id,
             }
         )
 
