@@ -250,22 +250,6 @@ class TestAccessMatrix(VipCareCommon):
     def _sample_vip_account_plan_line(self):
         return self._sample_vip_account_plan().line_ids
 
-    def _sample_vip_loyalty_reward(self):
-        program = self.env["loyalty.program"].create(
-            {"name": "Matrix coupons", "program_type": "coupons"}
-        )
-        return self.env["vip.loyalty.reward"].create(
-            {
-                "kind": "welcome",
-                "date": "2026-05-01",
-                "company_id": self.company.id,
-                "partner_id": self.customer.id,
-                "tier_id": self._sample_vip_tier().id,
-                "year": 2026,
-                "program_id": program.id,
-            }
-        )
-
     def _sample_vip_template_use(self):
         template = self.env["mail.template"].search([], limit=1)
         return self.env["vip.template.use"]._vip_record({template.id: 1})
@@ -328,6 +312,21 @@ class TestAccessMatrix(VipCareCommon):
                 "month": "2026-01-01",
                 "score": 80,
                 "stage": "active",
+            }
+        )
+
+    def _sample_vip_loyalty_reward(self):
+        program = self.env["loyalty.program"].create(
+            {"name": "Welcome coupons", "program_type": "coupons"}
+        )
+        return self.env["vip.loyalty.reward"].create(
+            {
+                "kind": "welcome",
+                "date": "2026-01-01",
+                "company_id": self.company.id,
+                "partner_id": self.customer.id,
+                "year": 2026,
+                "program_id": program.id,
             }
         )
 

@@ -373,6 +373,22 @@ class TestIntegrityRpc(VipRpcCase):
             "vip.tier": self.gold,
             "vip.tier.history": history,
             "vip.health.history": health,
+            # sudo: the coupons given are written by the server only
+            "vip.loyalty.reward": env["vip.loyalty.reward"]
+            .sudo()
+            .create(
+                {
+                    "kind": "welcome",
+                    "date": fields.Date.today(),
+                    "company_id": env.company.id,
+                    "partner_id": self.customer.id,
+                    "tier_id": self.silver.id,
+                    "year": 2026,
+                    "program_id": env["loyalty.program"]
+                    .create({"name": "Welcome", "program_type": "coupons"})
+                    .id,
+                }
+            ),
             "vip.sla.policy": env["vip.sla.policy"].search([], limit=1),
             "vip.complaint.category": env["vip.complaint.category"].search([], limit=1),
             "vip.complaint.team": env["vip.complaint.team"].create(
