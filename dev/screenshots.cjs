@@ -22,6 +22,7 @@ const backend = [
         null,
     ],
     ["promises", "/odoo/action-partner_vip_care.vip_promise_action", null],
+    ["care_calendar", "/odoo/action-partner_vip_care.vip_care_occasion_action", null],
 ];
 
 async function session(browser, login) {

@@ -42,8 +42,9 @@ MATRIX = {
     "vip.holiday.year": (INTERNAL, "A", "A", "A"),
     "resource.calendar.workday": (INTERNAL, "A", "A", "A"),
     "vip.health.history": ("UMA", "", "", ""),
-    "vip.benefit": (INTERNAL, "A", "A", "A"),
-    "vip.tier.benefit": (INTERNAL, "A", "A", "A"),
+    "vip.benefit": ("UMAI", "A", "A", "A"),
+    "vip.tier.benefit": ("UMAI", "A", "A", "A"),
+    # a use is never deleted: the right lets the ledger's own refusal answer
     "vip.benefit.usage": ("UMA", "UMA", "UMA", "UMA"),
     "vip.care.occasion": ("UMA", "UMA", "UMA", "UMA"),
     "vip.care.reminder": ("UMA", "", "", ""),
@@ -195,61 +196,6 @@ class TestAccessMatrix(VipCareCommon):
             {"name": "Matrix team", "company_id": self.company.id}
         )
 
-    def _sample_vip_benefit(self):
-        return self.env["vip.benefit"].create(
-            {"name": "Matrix training", "company_id": self.company.id}
-        )
-
-    def _sample_vip_tier_benefit(self):
-        return self.env["vip.tier.benefit"].create(
-            {
-                "tier_id": self._sample_vip_tier().id,
-                "benefit_id": self._sample_vip_benefit().id,
-                "quota": 2,
-            }
-        )
-
-    def _sample_vip_benefit_usage(self):
-        return self.env["vip.benefit.usage"].create(
-            {
-                "partner_id": self.customer.id,
-                "benefit_id": self._sample_vip_benefit().id,
-            }
-        )
-
-    def _sample_vip_care_occasion(self):
-        return self.env["vip.care.occasion"].create(
-            {
-                "partner_id": self.customer.id,
-                "occasion_type": "custom",
-                "name": "Matrix day",
-                "month": 5,
-                "day": 1,
-            }
-        )
-
-    def _sample_vip_care_reminder(self):
-        return self.env["vip.care.reminder"].create(
-            {
-                "occasion_id": self._sample_vip_care_occasion().id,
-                "year": 2026,
-                "date": "2026-05-01",
-            }
-        )
-
-    def _sample_vip_account_plan(self):
-        return self.env["vip.account.plan"].create(
-            {
-                "name": "Matrix plan",
-                "partner_id": self.customer.id,
-                "user_id": self.user_vip.id,
-                "line_ids": [Command.create({"kpi": "revenue", "target": 1000})],
-            }
-        )
-
-    def _sample_vip_account_plan_line(self):
-        return self._sample_vip_account_plan().line_ids
-
     def _sample_vip_template_use(self):
         template = self.env["mail.template"].search([], limit=1)
         return self.env["vip.template.use"]._vip_record({template.id: 1})
@@ -329,6 +275,56 @@ class TestAccessMatrix(VipCareCommon):
                 "program_id": program.id,
             }
         )
+
+    def _sample_vip_benefit(self):
+        return self.env["vip.benefit"].create(
+            {"name": "Matrix training", "company_id": self.company.id}
+        )
+
+    def _sample_vip_tier_benefit(self):
+        return self.env["vip.tier.benefit"].create(
+            {
+                "tier_id": self._sample_vip_tier().id,
+                "benefit_id": self._sample_vip_benefit().id,
+            }
+        )
+
+    def _sample_vip_benefit_usage(self):
+        return self.env["vip.benefit.usage"].create(
+            {
+                "partner_id": self.customer.id,
+                "benefit_id": self._sample_vip_benefit().id,
+                "user_id": self.user_vip.id,
+            }
+        )
+
+    def _sample_vip_care_occasion(self):
+        return self.env["vip.care.occasion"].create(
+            {"partner_id": self.customer.id, "festival": "mid_autumn"}
+        )
+
+    def _sample_vip_care_reminder(self):
+        return self.env["vip.care.reminder"].create(
+            {
+                "occasion_id": self._sample_vip_care_occasion().id,
+                "year": 2026,
+                "date": "2026-09-25",
+                "user_id": self.user_vip.id,
+            }
+        )
+
+    def _sample_vip_account_plan(self):
+        return self.env["vip.account.plan"].create(
+            {
+                "name": "Matrix plan",
+                "partner_id": self.customer.id,
+                "user_id": self.user_vip.id,
+                "line_ids": [Command.create({"kpi": "visits", "target": 3})],
+            }
+        )
+
+    def _sample_vip_account_plan_line(self):
+        return self._sample_vip_account_plan().line_ids
 
     def _sample(self, model):
         factory = getattr(self, "_sample_" + model.replace(".", "_"), None)

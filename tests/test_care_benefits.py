@@ -281,3 +281,35 @@ class TestCareBenefits(VipCareCommon):
         with freeze_time("2027-01-03"):
             self.customer.invalidate_recordset()
             self.assertEqual(self.customer.vip_gift_spent, 0)
+
+    @freeze_time("2026-05-10")
+    def test_companies_keep_their_records_apart(self):
+        taiwan = self.env["res.company"].create({"name": "VIP Care Taiwan"})
+        tier = self.env["vip.tier"].create(
+            {"name": "Taiwan Gold", "company_id": taiwan.id, "level": 7}
+        )
+        benefit = self.Benefit.create({"name": "Factory tour", "company_id": taiwan.id})
+        customer = self.env["res.partner"].create(
+            {"name": "Hsinchu Wafers", "is_company": True, "company_id": taiwan.id}
+        )
+        customer.vip_tier_id = tier
+        usage = (
+            self.env["vip.benefit.usage"]
+            .with_company(taiwan)
+            .create({"partner_id": customer.id, "benefit_id": benefit.id})
+        )
+        plan = (
+            self.env["vip.account.plan"]
+            .with_company(taiwan)
+            .create({"name": "Taiwan plan", "partner_id": customer.id})
+        )
+        # the manager works for the main company only
+        for record in (usage, plan, benefit):
+            self.assertFalse(
+                record.with_user(self.user_manager).search([("id", "=", record.id)])
+            )
+        # a benefit of another company is refused for this one's customers
+        with self.assertRaises(UserError):
+            self.env["vip.benefit.usage"].create(
+                {"partner_id": self.customer.id, "benefit_id": benefit.id}
+            )
