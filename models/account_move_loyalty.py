@@ -155,6 +155,29 @@ class LoyaltyCard(models.Model):
         """Add {move: points} to the customers' cards of the companies' points
         ``programs`` (creating the missing cards), one history line per move
         naming it, the balances in one UPDATE."""
+        cards = self._vip_cards_of(changes, programs)
+        lines = []
+        deltas = defaultdict(float)
+        for move, points in changes.items():
+            card = cards[programs[move.company_id][0], move.commercial_partner_id.id]
+            lines.append(
+                {
+                    "card_id": card.id,
+                    "description": move._vip_points_description(points),
+                    "issued": max(points, 0.0),
+                    "used": max(-points, 0.0),
+                    "order_model": move._name,
+                    "order_id": move.id,
+                }
+            )
+            deltas[card] += points
+        self.env["loyalty.history"].sudo().create(lines)
+        self._vip_add_balances(deltas)
+
+    @api.model
+    def _vip_cards_of(self, changes, programs):
+        """{(program, customer id): card} of the moves' customers on their
+        companies' points programs, the missing cards created."""
         Card = self.sudo()
         wanted = defaultdict(set)  # program: customer ids
         for move in changes:
@@ -184,23 +207,13 @@ class LoyaltyCard(models.Model):
                 )
                 for card in created:
                     cards[program, card.partner_id.id] = card
-        lines = []
-        deltas = defaultdict(float)
-        for move, points in changes.items():
-            card = cards[programs[move.company_id][0], move.commercial_partner_id.id]
-            lines.append(
-                {
-                    "card_id": card.id,
-                    "description": move._vip_points_description(points),
-                    "issued": max(points, 0.0),
-                    "used": max(-points, 0.0),
-                    "order_model": move._name,
-                    "order_id": move.id,
-                }
-            )
-            deltas[card] += points
-        self.env["loyalty.history"].sudo().create(lines)
-        touched = Card.browse([card.id for card in deltas])
+        return cards
+
+    @api.model
+    def _vip_add_balances(self, deltas):
+        """Add {card: points} to the cards' balances in one UPDATE, then send
+        the programs' "when reaching" mails."""
+        touched = self.sudo().browse([card.id for card in deltas])
         before = {card: card.points for card in touched}
         touched.flush_recordset(["points"])
         self.env.cr.execute(

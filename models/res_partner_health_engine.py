@@ -440,6 +440,27 @@ class ResPartner(models.Model):
     def _vip_health_stage_moves(self, company, today, moves):
         """Chatter note per stage change; a "Win back" activity for every customer
         entering a lapse, and its activity closed when it invoices again."""
+        # one prefetch for the languages of every customer that moved
+        customers = self.browse([pid for pid, *_rest in moves])
+        langs = {partner.id: partner._vip_note_lang() for partner in customers}
+        self._vip_health_stage_notes(moves, langs)
+        lapsing = [
+            (pid, user_id)
+            for pid, old, new, user_id in moves
+            if new in CHURNED_STAGES and old not in CHURNED_STAGES
+        ]
+        returning = [pid for pid, old, new, _user in moves if new == "won_back"]
+        activity_type = self.env.ref("partner_vip_care.mail_activity_type_vip_win_back")
+        if lapsing:
+            self._vip_plan_win_back(company, today, lapsing, activity_type)
+        if returning:
+            self._vip_close_win_back(returning, langs, activity_type)
+        return self.browse([pid for pid, *_rest in moves])
+
+    @api.model
+    def _vip_health_stage_notes(self, moves, langs):
+        """One chatter note per stage change, in the customer's note language
+        (``langs``: {customer id: language})."""
         texts = {}  # per language of the customers' notes (_vip_note_lang)
 
         def text_of(lang):
@@ -453,9 +474,6 @@ class ResPartner(models.Model):
                 )
             return texts[lang]
 
-        # one prefetch for the languages of every customer that moved
-        customers = self.browse([pid for pid, *_rest in moves])
-        langs = {partner.id: partner._vip_note_lang() for partner in customers}
         bodies = {}
         for pid, old, new, _user in moves:
             if not old:  # the first assessment is no change
@@ -468,38 +486,32 @@ class ResPartner(models.Model):
         if bodies:
             # sudo: the job's note, also on customers the caller may not edit
             self.browse(list(bodies)).sudo()._message_log_batch(bodies=bodies)
-        lapsing = [
-            (pid, user_id)
-            for pid, old, new, user_id in moves
-            if new in CHURNED_STAGES and old not in CHURNED_STAGES
-        ]
-        returning = [pid for pid, old, new, _user in moves if new == "won_back"]
-        activity_type = self.env.ref("partner_vip_care.mail_activity_type_vip_win_back")
-        if lapsing:
-            self._vip_plan_win_back(company, today, lapsing, activity_type)
-        if returning:
-            # sudo: the salesperson's activity, closed by the job
-            activities = (
-                self.env["mail.activity"]
-                .sudo()
-                .search(
-                    [
-                        ("res_model", "=", "res.partner"),
-                        ("res_id", "in", returning),
-                        ("activity_type_id", "=", activity_type.id),
-                    ]
-                )
+
+    @api.model
+    def _vip_close_win_back(self, returning, langs, activity_type):
+        """Close the "Win back" activities of the customers invoicing again,
+        the feedback in each customer's note language."""
+        # sudo: the salesperson's activity, closed by the job
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "in", returning),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
             )
-            by_lang = {}
-            for activity in activities:
-                lang = langs[activity.res_id]
-                by_lang[lang] = by_lang.get(lang, activities.browse()) | activity
-            for lang, group in by_lang.items():
-                env = self.with_context(lang=lang).env
-                group.with_context(lang=lang)._action_done(
-                    feedback=env._("The customer invoiced again: won back.")
-                )
-        return self.browse([pid for pid, *_rest in moves])
+        )
+        by_lang = {}
+        for activity in activities:
+            lang = langs[activity.res_id]
+            by_lang[lang] = by_lang.get(lang, activities.browse()) | activity
+        for lang, group in by_lang.items():
+            env = self.with_context(lang=lang).env
+            group.with_context(lang=lang)._action_done(
+                feedback=env._("The customer invoiced again: won back.")
+            )
 
     @api.model
     def _vip_plan_win_back(self, company, today, lapsing, activity_type):

@@ -154,53 +154,77 @@ class VipAccountPlanLine(models.Model):
         kpis = set(self.mapped("kpi"))
         per_plan = defaultdict(dict)
         if kpis & {"revenue", "share_of_wallet"}:
-            revenue = self._vip_sum_per_plan(
-                plans,
-                "account.move",
-                "commercial_partner_id",
-                "invoice_date",
-                [
-                    ("state", "=", "posted"),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                ],
-                "amount_untaxed_signed:sum",
-                company=True,
-            )
-            for plan in plans:
-                amount = revenue.get(plan.id, 0.0)
-                per_plan[plan.id]["revenue"] = amount
-                per_plan[plan.id]["share_of_wallet"] = plan._vip_share_of_wallet(amount)
+            self._vip_revenue_actuals(plans, per_plan)
         if "nps" in kpis:
-            sums = self._vip_sum_per_plan(
-                plans,
-                "vip.survey.participant",
-                "partner_id",
-                "answered_on",
-                [("state", "=", "answered"), ("category", "!=", False)],
-                "nps_score:sum",
-            )
-            counts = self._vip_sum_per_plan(
-                plans,
-                "vip.survey.participant",
-                "partner_id",
-                "answered_on",
-                [("state", "=", "answered"), ("category", "!=", False)],
-                "__count",
-            )
-            for plan in plans:
-                count = counts.get(plan.id)
-                if count:
-                    per_plan[plan.id]["nps"] = sums[plan.id] / count
-                    continue
-                # no campaign answer in the dates: the customer's last score, if
-                # it was given within them
-                # sudo: the customer's score, whoever reads the plan
-                partner = plan.partner_id.sudo()
-                answered = partner.vip_last_nps_date
-                inside = answered and plan.date_start <= answered <= plan.date_end
-                per_plan[plan.id]["nps"] = partner.vip_last_nps if inside else 0.0
+            self._vip_nps_actuals(plans, per_plan)
+        self._vip_counted_actuals(plans, kpis, per_plan)
+        return {
+            line.id: float(per_plan[line.plan_id.id].get(line.kpi, 0.0))
+            for line in self
+        }
+
+    @api.model
+    def _vip_revenue_actuals(self, plans, per_plan):
+        """Revenue and share of wallet of the ``plans`` into ``per_plan``
+        ({plan id: {kpi: actual}})."""
+        revenue = self._vip_sum_per_plan(
+            plans,
+            "account.move",
+            "commercial_partner_id",
+            "invoice_date",
+            [
+                ("state", "=", "posted"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+            ],
+            "amount_untaxed_signed:sum",
+            company=True,
+        )
+        for plan in plans:
+            amount = revenue.get(plan.id, 0.0)
+            per_plan[plan.id]["revenue"] = amount
+            per_plan[plan.id]["share_of_wallet"] = plan._vip_share_of_wallet(amount)
+
+    @api.model
+    def _vip_nps_actuals(self, plans, per_plan):
+        """Average recommendation of the ``plans``' campaign answers (else the
+        customer's last score given within the dates) into ``per_plan``."""
+        answered_domain = [("state", "=", "answered"), ("category", "!=", False)]
+        sums = self._vip_sum_per_plan(
+            plans,
+            "vip.survey.participant",
+            "partner_id",
+            "answered_on",
+            answered_domain,
+            "nps_score:sum",
+        )
+        counts = self._vip_sum_per_plan(
+            plans,
+            "vip.survey.participant",
+            "partner_id",
+            "answered_on",
+            answered_domain,
+            "__count",
+        )
+        for plan in plans:
+            count = counts.get(plan.id)
+            if count:
+                per_plan[plan.id]["nps"] = sums[plan.id] / count
+                continue
+            # no campaign answer in the dates: the customer's last score, if
+            # it was given within them
+            # sudo: the customer's score, whoever reads the plan
+            partner = plan.partner_id.sudo()
+            answered = partner.vip_last_nps_date
+            inside = answered and plan.date_start <= answered <= plan.date_end
+            per_plan[plan.id]["nps"] = partner.vip_last_nps if inside else 0.0
+
+    @api.model
+    def _vip_counted_actuals(self, plans, kpis, per_plan):
+        """The counted indicators among ``kpis`` (breached complaints, broken
+        promises, visits) of the ``plans`` into ``per_plan``."""
+        counted = {}
         if "breached_complaints" in kpis:
-            breached = self._vip_sum_per_plan(
+            counted["breached_complaints"] = self._vip_sum_per_plan(
                 plans,
                 "vip.sla.milestone",
                 "commercial_partner_id",
@@ -210,10 +234,8 @@ class VipAccountPlanLine(models.Model):
                 company=True,
                 distinct="complaint_id",
             )
-            for plan in plans:
-                per_plan[plan.id]["breached_complaints"] = breached.get(plan.id, 0)
         if "broken_promises" in kpis:
-            broken = self._vip_sum_per_plan(
+            counted["broken_promises"] = self._vip_sum_per_plan(
                 plans,
                 "vip.promise",
                 "partner_id",
@@ -222,10 +244,8 @@ class VipAccountPlanLine(models.Model):
                 "__count",
                 company=True,
             )
-            for plan in plans:
-                per_plan[plan.id]["broken_promises"] = broken.get(plan.id, 0)
         if "visits" in kpis:
-            visits = self._vip_sum_per_plan(
+            counted["visits"] = self._vip_sum_per_plan(
                 plans,
                 "vip.visit",
                 "partner_id",
@@ -234,12 +254,9 @@ class VipAccountPlanLine(models.Model):
                 "__count",
                 company=True,
             )
+        for kpi, per_plan_count in counted.items():
             for plan in plans:
-                per_plan[plan.id]["visits"] = visits.get(plan.id, 0)
-        return {
-            line.id: float(per_plan[line.plan_id.id].get(line.kpi, 0.0))
-            for line in self
-        }
+                per_plan[plan.id][kpi] = per_plan_count.get(plan.id, 0)
 
     @api.model
     def _vip_sum_per_plan(

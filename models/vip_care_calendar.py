@@ -267,40 +267,14 @@ class VipCareOccasion(models.Model):
         language, and the reminder rows saying so."""
         if not self:
             return
-        self.fetch(
-            [
-                "partner_id",
-                "commercial_partner_id",
-                "occasion_type",
-                "festival",
-                "month",
-                "day",
-                "lunar",
-                "name",
-                "next_date",
-                "next_year",
-                "company_id",
-                "tier_id",
-            ]
-        )
-        people = self.partner_id | self.commercial_partner_id
-        people.fetch(["name", "user_id"])
-        people.user_id.fetch(["active", "share", "lang"])
-        # the activities' record names, computed for the batch at once
-        self.partner_id.mapped("display_name")
-        main = self.env["res.company"].sudo().search([], order="id", limit=1)
-        fallbacks = {}
+        self._vip_prefetch_reminders()
+        users = self._vip_reminder_users()
         activity_type = self.env.ref(ACTIVITY_CARE)
         model_id = self.env["ir.model"]._get_id("res.partner")
         envs = {}
         activities, reminders = [], []
         for occasion in self:
-            user = occasion.commercial_partner_id.user_id
-            if not user.active or user.share:
-                company = occasion.tier_id.company_id or occasion.company_id or main
-                if company not in fallbacks:
-                    fallbacks[company] = company._vip_escalation_contact()
-                user = fallbacks[company]
+            user = users[occasion.id]
             if not user:
                 continue  # nobody to remind: not recorded, reminded once someone is
             lang = user.lang or self.env.lang or "en_US"
@@ -338,6 +312,47 @@ class VipCareOccasion(models.Model):
         for values, activity in zip(reminders, created, strict=True):
             values["activity_id"] = activity.id
         self.env["vip.care.reminder"].sudo().create(reminders)
+
+    def _vip_prefetch_reminders(self):
+        """Read at once what the occasions' reminders need."""
+        self.fetch(
+            [
+                "partner_id",
+                "commercial_partner_id",
+                "occasion_type",
+                "festival",
+                "month",
+                "day",
+                "lunar",
+                "name",
+                "next_date",
+                "next_year",
+                "company_id",
+                "tier_id",
+            ]
+        )
+        people = self.partner_id | self.commercial_partner_id
+        people.fetch(["name", "user_id"])
+        people.user_id.fetch(["active", "share", "lang"])
+        # the activities' record names, computed for the batch at once
+        self.partner_id.mapped("display_name")
+
+    def _vip_reminder_users(self):
+        """{occasion id: user to remind}: the customer's salesperson, else the
+        escalation contact of the tier's (or occasion's, or main) company;
+        an empty user when there is nobody."""
+        main = self.env["res.company"].sudo().search([], order="id", limit=1)
+        fallbacks = {}
+        users = {}
+        for occasion in self:
+            user = occasion.commercial_partner_id.user_id
+            if not user.active or user.share:
+                company = occasion.tier_id.company_id or occasion.company_id or main
+                if company not in fallbacks:
+                    fallbacks[company] = company._vip_escalation_contact()
+                user = fallbacks[company]
+            users[occasion.id] = user
+        return users
 
     def _vip_reminder_summary(self):
         """The activity's summary in the environment's language: person,

@@ -120,36 +120,10 @@ class VipComplaint(models.Model):
         activity_vals, seen = [], set()
         groups, followers, mails = {}, {}, {}
         envs = {}
-
-        def env_of(lang):
-            lang = lang or self.env.lang
-            if lang not in envs:
-                envs[lang] = self.with_context(lang=lang).env
-            return envs[lang]
-
         for complaint, lines, activities, notified, new_followers in notices:
-            for xmlid, user, index, deadline, clock in activities:
-                # one breach activity per person, one warning per clock
-                key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and index)
-                if not user or key in seen:
-                    continue
-                seen.add(key)
-                env = env_of(user.lang)
-                tz = user.tz or complaint.company_id._vip_tz()
-                summary = lines(env.lang, tz)[index]
-                activity_vals.append(
-                    dict(
-                        complaint._vip_sla_activity_vals(
-                            env(context=dict(env.context, tz=tz)),
-                            model_id,
-                            xmlid,
-                            user,
-                            summary,
-                            deadline,
-                        ),
-                        vip_sla_clock=clock,
-                    )
-                )
+            activity_vals += self._vip_sla_notice_activities(
+                complaint, lines, activities, model_id, seen, envs
+            )
             reader = complaint._vip_reader_env()
             body = Markup("<br/>").join(
                 Markup("%s") % line for line in lines(reader.lang, reader.context["tz"])
@@ -164,12 +138,52 @@ class VipComplaint(models.Model):
                     (
                         complaint,
                         lines(
-                            env_of(partner.lang).lang,
+                            self._vip_lang_env(envs, partner.lang).lang,
                             partner.tz or complaint.company_id._vip_tz(),
                         ),
                     )
                 )
         self._vip_sla_post(activity_vals, groups, followers, mails)
+
+    @api.model
+    def _vip_lang_env(self, envs, lang):
+        """The environment in ``lang`` (else the current language), cached in
+        ``envs``."""
+        lang = lang or self.env.lang
+        if lang not in envs:
+            envs[lang] = self.with_context(lang=lang).env
+        return envs[lang]
+
+    @api.model
+    def _vip_sla_notice_activities(
+        self, complaint, lines, activities, model_id, seen, envs
+    ):
+        """The activity values of one notice of ``complaint``, each in its
+        assignee's language and time zone: one breach activity per person, one
+        warning per clock (``seen`` holds the keys already planned)."""
+        vals_list = []
+        for xmlid, user, index, deadline, clock in activities:
+            key = (complaint.id, user.id, xmlid, xmlid == SLA_AT_RISK and index)
+            if not user or key in seen:
+                continue
+            seen.add(key)
+            env = self._vip_lang_env(envs, user.lang)
+            tz = user.tz or complaint.company_id._vip_tz()
+            summary = lines(env.lang, tz)[index]
+            vals_list.append(
+                dict(
+                    complaint._vip_sla_activity_vals(
+                        env(context=dict(env.context, tz=tz)),
+                        model_id,
+                        xmlid,
+                        user,
+                        summary,
+                        deadline,
+                    ),
+                    vip_sla_clock=clock,
+                )
+            )
+        return vals_list
 
     def _vip_sla_activity_vals(self, env, model_id, xmlid, user, summary, deadline):
         """An SLA activity of this complaint for ``user``, in ``env``'s language

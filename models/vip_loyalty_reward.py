@@ -200,16 +200,29 @@ class VipLoyaltyReward(models.Model):
         once. Batched: a fixed number of queries whatever the number of invoices.
         Runs in sudo (the server's own reward, not the poster's)."""
         self, invoices = self.sudo(), invoices.sudo()
-        customers = invoices.commercial_partner_id.filtered("vip_referred_by_id")
+        customers = self._vip_new_referred_customers(invoices)
         if not customers:
             return self.browse()
+        rewards = self._vip_claim(self._vip_referral_rows(customers, invoices))
+        if not rewards:
+            return rewards
+        rewards._vip_issue_cards(self._vip_referral_descriptions(rewards))
+        rewards._vip_log_rewards()
+        return rewards
+
+    @api.model
+    def _vip_new_referred_customers(self, invoices):
+        """The referred customers of ``invoices`` not rewarded yet and with no
+        other posted invoice (a customer invoiced before is no new customer)."""
+        customers = invoices.commercial_partner_id.filtered("vip_referred_by_id")
+        if not customers:
+            return customers
         done = self.search(
             [("referred_id", "in", customers.ids), ("kind", "=", "referred")]
         ).referred_id
         customers -= done
         if not customers:
-            return self.browse()
-        # a customer invoiced before (another posted invoice) is no new customer
+            return customers
         invoiced_before = (
             self.env["account.move"]
             .search(
@@ -222,7 +235,13 @@ class VipLoyaltyReward(models.Model):
             )
             .commercial_partner_id
         )
-        customers -= invoiced_before
+        return customers - invoiced_before
+
+    @api.model
+    def _vip_referral_rows(self, customers, invoices):
+        """The reward values (one for the referrer, one for the customer) of each
+        of ``customers``' first invoice among ``invoices``, for an active
+        referral program of its company."""
         today = fields.Date.context_today(self)
         rows = []
         for customer in customers:
@@ -247,9 +266,11 @@ class VipLoyaltyReward(models.Model):
                         "program_id": program.id,
                     }
                 )
-        rewards = self._vip_claim(rows)
-        if not rewards:
-            return rewards
+        return rows
+
+    @api.model
+    def _vip_referral_descriptions(self, rewards):
+        """{reward: the coupon's history description}."""
         descriptions = {}
         for reward in rewards:
             if reward.kind == "referrer":
@@ -266,9 +287,7 @@ class VipLoyaltyReward(models.Model):
                     invoice=reward.move_id.name,
                 )
             descriptions[reward] = text
-        rewards._vip_issue_cards(descriptions)
-        rewards._vip_log_rewards()
-        return rewards
+        return descriptions
 
     @api.model
     def _vip_reward_welcome(self, partners, tier, today):

@@ -30,29 +30,44 @@ def _readable(env, model):
 def word_of_mouth_figures(review):
     """{(month "YYYY-MM", tier id or 0): {key: value}} for the review's company,
     period and salespeople (``review``: a VipReviewFigures)."""
-    env, company = review.env, review.company
     table = defaultdict(lambda: dict.fromkeys(KEYS, 0))
+    _add_promoters_asked(review, table)
+    _add_coupons(review, table)
+    _add_referred_revenue(review, table)
+    _add_points_earned(review, table)
+    return table
+
+
+def _user_domain(review, fname):
+    """The review's salespeople on ``fname`` (every record without a filter)."""
     users = review.users
+    return Domain(fname, "in", users.ids) if users else Domain.TRUE
 
-    def user_domain(fname):
-        return Domain(fname, "in", users.ids) if users else Domain.TRUE
 
+def _add_promoters_asked(review, table):
+    """Promoters asked for a referral, by month planned and tier."""
+    env, company = review.env, review.company
     participants = "vip.survey.participant"
-    if _readable(env, participants):
-        for month, tier, count in env[participants]._read_group(
-            Domain("company_id", "=", company.id)
-            & Domain("category", "=", "promoter")
-            & review._period("followup_planned_on", datetimes=True)
-            & user_domain("partner_id.user_id"),
-            ["followup_planned_on:month", "tier_id"],
-            ["__count"],
-        ):
-            table[_month(month), tier.id or NO_TIER]["promoters_asked"] += count
+    if not _readable(env, participants):
+        return
+    for month, tier, count in env[participants]._read_group(
+        Domain("company_id", "=", company.id)
+        & Domain("category", "=", "promoter")
+        & review._period("followup_planned_on", datetimes=True)
+        & _user_domain(review, "partner_id.user_id"),
+        ["followup_planned_on:month", "tier_id"],
+        ["__count"],
+    ):
+        table[_month(month), tier.id or NO_TIER]["promoters_asked"] += count
 
+
+def _add_coupons(review, table):
+    """Coupons issued and used, and referrals rewarded, by month and tier."""
+    env, company = review.env, review.company
     rewards = env["vip.loyalty.reward"].search_fetch(
         Domain("company_id", "=", company.id)
         & review._period("date")
-        & user_domain("partner_id.user_id"),
+        & _user_domain(review, "partner_id.user_id"),
         ["date", "kind", "tier_id", "card_id"],
     )
     used = {
@@ -67,6 +82,10 @@ def word_of_mouth_figures(review):
         row["coupons_used"] += reward.card_id.id in used
         row["referrals"] += reward.kind == "referrer"
 
+
+def _add_referred_revenue(review, table):
+    """Revenue of referred customers, by month and tier of their referrer."""
+    env, company = review.env, review.company
     # sudo: the referred revenue is a figure of the customers, as their
     # vip_referral_revenue, also for a reader without access to invoices
     revenue = (
@@ -78,7 +97,7 @@ def word_of_mouth_figures(review):
             & Domain("move_type", "in", ("out_invoice", "out_refund"))
             & Domain("commercial_partner_id.vip_referred_by_id", "!=", False)
             & review._period("invoice_date")
-            & user_domain("commercial_partner_id.vip_referred_by_id.user_id"),
+            & _user_domain(review, "commercial_partner_id.vip_referred_by_id.user_id"),
             ["invoice_date:month", "commercial_partner_id"],
             ["amount_untaxed_signed:sum"],
         )
@@ -99,33 +118,36 @@ def word_of_mouth_figures(review):
         tier = tier_of.get(referrer_of.get(partner.id), NO_TIER)
         table[_month(month), tier]["referred_revenue"] += amount
 
+
+def _add_points_earned(review, table):
+    """Net points earned on invoices, by month and tier of the card's holder."""
+    env, company = review.env, review.company
     # sudo: which program earns points is a setting, read to select its cards
     program = company.sudo().vip_points_program_id
-    if program:
-        points = env["loyalty.history"]._read_group(
-            Domain("card_id.program_id", "=", program.id)
-            & Domain("order_model", "=", "account.move")
-            & review._period("create_date", datetimes=True)
-            & user_domain("card_id.partner_id.user_id"),
-            ["create_date:month", "card_id"],
-            ["issued:sum", "used:sum"],
-        )
-        cards = env["loyalty.card"].search_fetch(
-            [("id", "in", [card.id for _m, card, _i, _u in points])], ["partner_id"]
-        )
-        holders = env["res.partner"].search_fetch(
-            [("id", "in", cards.partner_id.commercial_partner_id.ids)],
-            ["vip_tier_id"],
-        )
-        tier_of = {p.id: p.vip_tier_id.id or NO_TIER for p in holders}
-        tier_of_card = {
-            c.id: tier_of.get(c.partner_id.commercial_partner_id.id, NO_TIER)
-            for c in cards
-        }
-        for month, card, issued, used_points in points:
-            row = table[_month(month), tier_of_card.get(card.id, NO_TIER)]
-            row["points_earned"] += issued - used_points
-    return table
+    if not program:
+        return
+    points = env["loyalty.history"]._read_group(
+        Domain("card_id.program_id", "=", program.id)
+        & Domain("order_model", "=", "account.move")
+        & review._period("create_date", datetimes=True)
+        & _user_domain(review, "card_id.partner_id.user_id"),
+        ["create_date:month", "card_id"],
+        ["issued:sum", "used:sum"],
+    )
+    cards = env["loyalty.card"].search_fetch(
+        [("id", "in", [card.id for _m, card, _i, _u in points])], ["partner_id"]
+    )
+    holders = env["res.partner"].search_fetch(
+        [("id", "in", cards.partner_id.commercial_partner_id.ids)],
+        ["vip_tier_id"],
+    )
+    tier_of = {p.id: p.vip_tier_id.id or NO_TIER for p in holders}
+    tier_of_card = {
+        c.id: tier_of.get(c.partner_id.commercial_partner_id.id, NO_TIER) for c in cards
+    }
+    for month, card, issued, used_points in points:
+        row = table[_month(month), tier_of_card.get(card.id, NO_TIER)]
+        row["points_earned"] += issued - used_points
 
 
 def word_of_mouth_sheet(review):

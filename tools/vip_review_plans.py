@@ -11,7 +11,16 @@ def account_plan_sheet(book, writer):
     returns {title: number of rows}."""
     env = book.env
     title = env._("Account Plans")
-    columns = [
+    columns = _columns(env)
+    if not env["vip.account.plan"].has_access("read"):
+        return {title: writer.sheet(title, columns, iter(()))}
+    plans, lines = _plans_and_lines(book)
+    return {title: writer.sheet(title, columns, _rows(book, plans, lines))}
+
+
+def _columns(env):
+    """The sheet's (header, kind) columns in ``env``'s language."""
+    return [
         (env._("Plan"), "text"),
         (env._("Customer"), "text"),
         (env._("Owner"), "text"),
@@ -24,9 +33,12 @@ def account_plan_sheet(book, writer):
         (env._("Actual"), "float"),
         (env._("Achievement"), "percent"),
     ]
-    Plan = env["vip.account.plan"]
-    if not Plan.has_access("read"):
-        return {title: writer.sheet(title, columns, iter(()))}
+
+
+def _plans_and_lines(book):
+    """The plans overlapping the workbook's period (its company, salespeople
+    and tiers) and their targets, the actuals read at once."""
+    env = book.env
     domain = (
         Domain("company_id", "=", book.company.id)
         & Domain("date_start", "<=", book.date_to)
@@ -34,7 +46,7 @@ def account_plan_sheet(book, writer):
         & book._user_domain("user_id", "partner_id.user_id")
         & book._tier_domain("partner_id.vip_tier_id")
     )
-    plans = Plan.search_fetch(
+    plans = env["vip.account.plan"].search_fetch(
         domain,
         ["name", "partner_id", "user_id", "date_start", "date_end", "state"],
         order="date_start, id",
@@ -43,6 +55,11 @@ def account_plan_sheet(book, writer):
         [("plan_id", "in", plans.ids)], ["plan_id", "kpi", "name", "target"]
     )
     lines.mapped("actual")  # one grouped read per indicator for every plan
+    return plans, lines
+
+
+def _rows(book, plans, lines):
+    """The sheet's rows (an iterator): one per target, by plan."""
     partners = book._names("res.partner", plans.partner_id.ids, "complete_name")
     users = book._names("res.users", plans.user_id.ids, "name")
     stages = book._labels("vip.account.plan", "state")
@@ -68,4 +85,4 @@ def account_plan_sheet(book, writer):
                     line.achievement / 100.0,
                 ]
 
-    return {title: writer.sheet(title, columns, rows())}
+    return rows()
