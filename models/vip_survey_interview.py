@@ -55,24 +55,8 @@ class VipSurveyParticipant(models.Model):
         self.ensure_one()
         if mode not in INTERVIEW_MODES:
             mode = self.mode if self.mode in INTERVIEW_MODES else "phone"
-        self.check_access("read")
+        self._vip_check_interview_possible()
         campaign = self.campaign_id
-        if campaign.state != "running":
-            raise UserError(
-                self.env._(
-                    "Campaign %(name)s is not running: interviews are recorded "
-                    "while it takes answers.",
-                    name=campaign.name,
-                )
-            )
-        if self.state == "answered":
-            raise UserError(
-                self.env._(
-                    "%(customer)s already answered %(name)s.",
-                    customer=self.partner_id.display_name,
-                    name=campaign.name,
-                )
-            )
         # sudo: the answers belong to the survey app; the caller may read this
         # participant (its customer's account manager or a manager)
         participant = self.sudo()
@@ -107,6 +91,28 @@ class VipSurveyParticipant(models.Model):
             f"{answer.access_token}",
             "target": "new",
         }
+
+    def _vip_check_interview_possible(self):
+        """Refuse an interview the caller may not see, outside a running campaign
+        or for a customer who already answered."""
+        self.check_access("read")
+        campaign = self.campaign_id
+        if campaign.state != "running":
+            raise UserError(
+                self.env._(
+                    "Campaign %(name)s is not running: interviews are recorded "
+                    "while it takes answers.",
+                    name=campaign.name,
+                )
+            )
+        if self.state == "answered":
+            raise UserError(
+                self.env._(
+                    "%(customer)s already answered %(name)s.",
+                    customer=self.partner_id.display_name,
+                    name=campaign.name,
+                )
+            )
 
     def action_record_visit_interview(self):
         """The survey filled with the customer during a visit."""
