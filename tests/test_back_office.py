@@ -63,6 +63,8 @@ class TestBackOffice(VipCareCommon):
             }
         )
         self.env.flush_all()
+        # the plan is a view of the customers: a new request reads it afresh
+        self.env.invalidate_all()
         account = Plan.search(
             [("partner_id", "=", self.customer.id), ("kind", "=", "account_manager")]
         )
