@@ -127,6 +127,20 @@ class TestTrustSlaRpc(VipRpcCase):
             "vip.complaint.team": env["vip.complaint.team"].create(
                 {"name": "Service desk"}
             ),
+            "vip.benefit.usage": env["vip.benefit.usage"].create(
+                {
+                    "partner_id": self.customer.id,
+                    "benefit_id": env["vip.benefit"].create({"name": "Training"}).id,
+                    "user_id": self.user_vip.id,
+                }
+            ),
+            "vip.account.plan": env["vip.account.plan"].create(
+                {
+                    "name": "Plan",
+                    "partner_id": self.customer.id,
+                    "user_id": self.user_vip.id,
+                }
+            ),
         }
         threads = {
             name

@@ -138,30 +138,29 @@ class VipReviewWorkbook(VipReviewFigures):
     # ------------------------------------------------------------------
 
     def _sheet_summary(self):
-        _ = self.env._
         columns = [
-            (_("Tier"), "text", "tier"),
-            (_("Customers"), "int", "customers"),
-            (_("Revenue in Window"), "money", "revenue"),
-            (_("Tier Changes In"), "int", "tier_in"),
-            (_("Tier Changes Out"), "int", "tier_out"),
-            (_("Promises Decided"), "int", "promises_decided"),
-            (_("Kept on Time"), "percent", "kept_on_time_rate"),
-            (_("Open Promises"), "int", "promises_open"),
-            (_("Open Promise Exposure"), "money", "exposure"),
-            (_("Complaints"), "int", "complaints"),
-            (_("Responses on Time"), "percent", "response_rate"),
-            (_("Resolutions on Time"), "percent", "resolution_rate"),
-            (_("Suggestions Decided"), "int", "suggestions_decided"),
-            (_("Loop Closure"), "percent", "loop_closure_rate"),
-            (_("Visits"), "int", "visits"),
-            (_("Customers Due a Visit"), "int", "visits_due"),
-            (_("Visit Coverage"), "percent", "visit_coverage"),
-            (_("NPS Answers"), "int", "nps_answers"),
-            (_("NPS"), "float", "nps"),
+            (self.env._("Tier"), "text", "tier"),
+            (self.env._("Customers"), "int", "customers"),
+            (self.env._("Revenue in Window"), "money", "revenue"),
+            (self.env._("Tier Changes In"), "int", "tier_in"),
+            (self.env._("Tier Changes Out"), "int", "tier_out"),
+            (self.env._("Promises Decided"), "int", "promises_decided"),
+            (self.env._("Kept on Time"), "percent", "kept_on_time_rate"),
+            (self.env._("Open Promises"), "int", "promises_open"),
+            (self.env._("Open Promise Exposure"), "money", "exposure"),
+            (self.env._("Complaints"), "int", "complaints"),
+            (self.env._("Responses on Time"), "percent", "response_rate"),
+            (self.env._("Resolutions on Time"), "percent", "resolution_rate"),
+            (self.env._("Suggestions Decided"), "int", "suggestions_decided"),
+            (self.env._("Loop Closure"), "percent", "loop_closure_rate"),
+            (self.env._("Visits"), "int", "visits"),
+            (self.env._("Customers Due a Visit"), "int", "visits_due"),
+            (self.env._("Visit Coverage"), "percent", "visit_coverage"),
+            (self.env._("NPS Answers"), "int", "nps_answers"),
+            (self.env._("NPS"), "float", "nps"),
         ]
         columns += [
-            (_("Stage: %s", label), "int", f"stage_{stage}")
+            (self.env._("Stage: %s", label), "int", f"stage_{stage}")
             for stage, label in self._stages()
         ]
         rows = (
@@ -171,22 +170,29 @@ class VipReviewWorkbook(VipReviewFigures):
         return [(label, kind) for label, kind, _key in columns], rows
 
     def _sheet_roster(self):
-        _ = self.env._
         columns = [
-            (_("Customer"), "text", "complete_name"),
-            (_("Tier"), "text", "vip_tier_id"),
-            (_("Pareto Class"), "text", "vip_pareto_class"),
-            (_("Salesperson"), "text", "user_id"),
-            (_("Revenue in Window"), "money", "vip_revenue"),
-            (_("Revenue as of"), "date", "vip_evaluated_on"),
-            (_("In Tier Since"), "date", "vip_since"),
-            (_("Last Account Manager Visit"), "date", "vip_last_visit_date"),
-            (_("Next Account Manager Visit"), "date", "vip_next_visit_date"),
-            (_("Next Management Visit"), "date", "vip_next_management_visit_date"),
+            (self.env._("Customer"), "text", "complete_name"),
+            (self.env._("Tier"), "text", "vip_tier_id"),
+            (self.env._("Pareto Class"), "text", "vip_pareto_class"),
+            (self.env._("Salesperson"), "text", "user_id"),
+            (self.env._("Revenue in Window"), "money", "vip_revenue"),
+            (self.env._("Revenue as of"), "date", "vip_evaluated_on"),
+            (self.env._("In Tier Since"), "date", "vip_since"),
+            (self.env._("Last Account Manager Visit"), "date", "vip_last_visit_date"),
+            (self.env._("Next Account Manager Visit"), "date", "vip_next_visit_date"),
+            (
+                self.env._("Next Management Visit"),
+                "date",
+                "vip_next_management_visit_date",
+            ),
             # a customer who never answered has no NPS (empty, not 0)
-            (_("Last NPS"), "float", _answered("vip_last_nps", "vip_last_nps_date")),
-            (_("Lifecycle Stage"), "text", "vip_lifecycle_stage"),
-            (_("Health Score"), "float", "vip_health_score"),
+            (
+                self.env._("Last NPS"),
+                "float",
+                _answered("vip_last_nps", "vip_last_nps_date"),
+            ),
+            (self.env._("Lifecycle Stage"), "text", "vip_lifecycle_stage"),
+            (self.env._("Health Score"), "float", "vip_health_score"),
         ]
         return self._sheet(
             "res.partner",
@@ -197,22 +203,21 @@ class VipReviewWorkbook(VipReviewFigures):
         )
 
     def _sheet_promises(self):
-        _ = self.env._
         columns = [
-            (_("Reference"), "text", "name"),
-            (_("Customer"), "text", "partner_id"),
-            (_("Tier at Submission"), "text", "tier_id"),
-            (_("Promised by"), "text", "user_id"),
-            (_("Type"), "text", "promise_type"),
-            (_("Description"), "long", "description"),
-            (_("Value"), "cmoney", lambda p, _f: (p.value, p.currency_id)),
-            (_("Open Exposure"), "money", "exposure"),
-            (_("Deadline"), "date", "deadline"),
-            (_("Status"), "text", "state"),
-            (_("Closed on"), "date", "done_date"),
-            (_("Kept on Time"), "bool", "kept_on_time"),
-            (_("Approved by"), "text", "approver_id"),
-            (_("From Complaint"), "text", "complaint_id"),
+            (self.env._("Reference"), "text", "name"),
+            (self.env._("Customer"), "text", "partner_id"),
+            (self.env._("Tier at Submission"), "text", "tier_id"),
+            (self.env._("Promised by"), "text", "user_id"),
+            (self.env._("Type"), "text", "promise_type"),
+            (self.env._("Description"), "long", "description"),
+            (self.env._("Value"), "cmoney", lambda p, _f: (p.value, p.currency_id)),
+            (self.env._("Open Exposure"), "money", "exposure"),
+            (self.env._("Deadline"), "date", "deadline"),
+            (self.env._("Status"), "text", "state"),
+            (self.env._("Closed on"), "date", "done_date"),
+            (self.env._("Kept on Time"), "bool", "kept_on_time"),
+            (self.env._("Approved by"), "text", "approver_id"),
+            (self.env._("From Complaint"), "text", "complaint_id"),
         ]
         return self._sheet(
             "vip.promise",
@@ -223,39 +228,38 @@ class VipReviewWorkbook(VipReviewFigures):
         )
 
     def _sheet_complaints(self):
-        _ = self.env._
         columns = [
-            (_("Reference"), "text", "name"),
-            (_("Subject"), "long", "subject"),
-            (_("Customer"), "text", "commercial_partner_id"),
-            (_("Tier at Intake"), "text", "tier_id"),
-            (_("Category"), "text", "category_id"),
-            (_("Severity"), "text", "severity"),
-            (_("Channel"), "text", "channel"),
-            (_("Responsible"), "text", "user_id"),
-            (_("Status"), "text", "state"),
-            (_("Received on"), "datetime", "received_on"),
-            (_("Allowed Response (hours)"), "float", "response_hours"),
-            (_("Response Deadline"), "datetime", "response_deadline"),
-            (_("Responded on"), "datetime", "responded_on"),
-            (_("Response SLA"), "text", "response_sla_state"),
+            (self.env._("Reference"), "text", "name"),
+            (self.env._("Subject"), "long", "subject"),
+            (self.env._("Customer"), "text", "commercial_partner_id"),
+            (self.env._("Tier at Intake"), "text", "tier_id"),
+            (self.env._("Category"), "text", "category_id"),
+            (self.env._("Severity"), "text", "severity"),
+            (self.env._("Channel"), "text", "channel"),
+            (self.env._("Responsible"), "text", "user_id"),
+            (self.env._("Status"), "text", "state"),
+            (self.env._("Received on"), "datetime", "received_on"),
+            (self.env._("Allowed Response (hours)"), "float", "response_hours"),
+            (self.env._("Response Deadline"), "datetime", "response_deadline"),
+            (self.env._("Responded on"), "datetime", "responded_on"),
+            (self.env._("Response SLA"), "text", "response_sla_state"),
             (
-                _("Hours to Respond (business)"),
+                self.env._("Hours to Respond (business)"),
                 "float",
                 lambda c, f: f["hours"][c.id][0],
             ),
-            (_("Allowed Resolution (hours)"), "float", "resolution_hours"),
-            (_("Resolution Deadline"), "datetime", "resolution_deadline"),
-            (_("Resolved on"), "datetime", "resolved_on"),
-            (_("Resolution SLA"), "text", "resolution_sla_state"),
+            (self.env._("Allowed Resolution (hours)"), "float", "resolution_hours"),
+            (self.env._("Resolution Deadline"), "datetime", "resolution_deadline"),
+            (self.env._("Resolved on"), "datetime", "resolved_on"),
+            (self.env._("Resolution SLA"), "text", "resolution_sla_state"),
             (
-                _("Hours to Resolve (business)"),
+                self.env._("Hours to Resolve (business)"),
                 "float",
                 lambda c, f: f["hours"][c.id][1],
             ),
-            (_("Paused (business hours)"), "float", "paused_hours"),
-            (_("Escalation Level"), "int", "escalation_level"),
-            (_("SLA Breaches"), "int", lambda c, f: f["breaches"].get(c, 0)),
+            (self.env._("Paused (business hours)"), "float", "paused_hours"),
+            (self.env._("Escalation Level"), "int", "escalation_level"),
+            (self.env._("SLA Breaches"), "int", lambda c, f: f["breaches"].get(c, 0)),
         ]
         return self._sheet(
             "vip.complaint",
@@ -309,21 +313,20 @@ class VipReviewWorkbook(VipReviewFigures):
         )
 
     def _sheet_suggestions(self):
-        _ = self.env._
         columns = [
-            (_("Title"), "long", "name"),
-            (_("Customer"), "text", "commercial_partner_id"),
-            (_("Tier"), "text", "tier_id"),
-            (_("Category"), "text", "category"),
-            (_("Owner"), "text", "user_id"),
-            (_("Supporters"), "int", "supporter_count"),
-            (_("Raised on"), "datetime", "raised_on"),
-            (_("Status"), "text", "state"),
-            (_("Decided on"), "datetime", "decided_on"),
-            (_("Decision"), "long", "decision_note"),
-            (_("Reply Sent On"), "datetime", "response_sent_on"),
+            (self.env._("Title"), "long", "name"),
+            (self.env._("Customer"), "text", "commercial_partner_id"),
+            (self.env._("Tier"), "text", "tier_id"),
+            (self.env._("Category"), "text", "category"),
+            (self.env._("Owner"), "text", "user_id"),
+            (self.env._("Supporters"), "int", "supporter_count"),
+            (self.env._("Raised on"), "datetime", "raised_on"),
+            (self.env._("Status"), "text", "state"),
+            (self.env._("Decided on"), "datetime", "decided_on"),
+            (self.env._("Decision"), "long", "decision_note"),
+            (self.env._("Reply Sent On"), "datetime", "response_sent_on"),
             (
-                _("Days to Reply"),
+                self.env._("Days to Reply"),
                 "float",
                 lambda s, _f: s.days_to_reply if s.response_sent_on else None,
             ),
@@ -337,20 +340,19 @@ class VipReviewWorkbook(VipReviewFigures):
         )
 
     def _sheet_visits(self):
-        _ = self.env._
         columns = [
-            (_("Date"), "date", "date"),
-            (_("Customer"), "text", "partner_id"),
-            (_("Tier at Visit"), "text", "tier_id"),
-            (_("Type"), "text", "visit_type"),
-            (_("Visited By"), "text", "user_id"),
-            (_("Contact Met"), "text", "contact_id"),
-            (_("Summary"), "long", "summary"),
-            (_("Customer Feedback"), "long", "customer_feedback"),
-            (_("Next Steps"), "long", "next_steps"),
-            (_("Complaints Raised"), "int", lambda v, f: f[v.id][0]),
-            (_("Promises Made"), "int", lambda v, f: f[v.id][1]),
-            (_("Suggestions Raised"), "int", lambda v, f: f[v.id][2]),
+            (self.env._("Date"), "date", "date"),
+            (self.env._("Customer"), "text", "partner_id"),
+            (self.env._("Tier at Visit"), "text", "tier_id"),
+            (self.env._("Type"), "text", "visit_type"),
+            (self.env._("Visited By"), "text", "user_id"),
+            (self.env._("Contact Met"), "text", "contact_id"),
+            (self.env._("Summary"), "long", "summary"),
+            (self.env._("Customer Feedback"), "long", "customer_feedback"),
+            (self.env._("Next Steps"), "long", "next_steps"),
+            (self.env._("Complaints Raised"), "int", lambda v, f: f[v.id][0]),
+            (self.env._("Promises Made"), "int", lambda v, f: f[v.id][1]),
+            (self.env._("Suggestions Raised"), "int", lambda v, f: f[v.id][2]),
         ]
         return self._sheet(
             "vip.visit",
@@ -375,19 +377,18 @@ class VipReviewWorkbook(VipReviewFigures):
     def _sheet_satisfaction(self):
         """Answers of the satisfaction campaigns of the company running in the
         period (headers only for who may not read them)."""
-        _ = self.env._
         columns = [
-            (_("Campaign"), "text", "campaign_id"),
-            (_("Customer"), "text", "partner_id"),
-            (_("Contact"), "text", "contact_id"),
+            (self.env._("Campaign"), "text", "campaign_id"),
+            (self.env._("Customer"), "text", "partner_id"),
+            (self.env._("Contact"), "text", "contact_id"),
             # a participant who did not answer has no score (empty, not 0)
             (
-                _("NPS Score"),
+                self.env._("NPS Score"),
                 "float",
                 lambda p, _f: p.nps_score if p.state == "answered" else None,
             ),
-            (_("Category"), "text", "category"),
-            (_("Thanked on"), "datetime", "thanked_on"),
+            (self.env._("Category"), "text", "category"),
+            (self.env._("Thanked on"), "datetime", "thanked_on"),
         ]
         model = "vip.survey.participant"
         if not self.env[model].has_access("read"):
