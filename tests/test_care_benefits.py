@@ -305,9 +305,8 @@ class TestCareBenefits(VipCareCommon):
         )
         # the manager works for the main company only
         for record in (usage, plan, benefit):
-            self.assertFalse(
-                record.with_user(self.user_manager).search([("id", "=", record.id)])
-            )
+            as_manager = self.env[record._name].with_user(self.user_manager)
+            self.assertFalse(as_manager.search([("id", "=", record.id)]))
         # a benefit of another company is refused for this one's customers
         with self.assertRaises(UserError):
             self.env["vip.benefit.usage"].create(
