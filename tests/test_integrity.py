@@ -357,6 +357,8 @@ class TestIntegrityRpc(VipRpcCase):
             )
         )
         return {
+            **self._care_samples(),
+            **self._ledger_samples(),
             "vip.holiday.year": holiday_year,
             "resource.calendar.workday": workday,
             "vip.survey.campaign": campaign,
@@ -398,6 +400,54 @@ class TestIntegrityRpc(VipRpcCase):
                     "last_member_id": self.user_vip.id,
                 }
             ),
+        }
+
+    def _care_samples(self):
+        env = self.env
+        benefit = env["vip.benefit"].create({"name": "On-site training"})
+        occasion = env["vip.care.occasion"].create(
+            {"partner_id": self.customer.id, "festival": "mid_autumn"}
+        )
+        plan = env["vip.account.plan"].create(
+            {
+                "name": "Account plan",
+                "partner_id": self.customer.id,
+                "user_id": self.user_vip.id,
+                "line_ids": [Command.create({"kpi": "visits", "target": 3})],
+            }
+        )
+        return {
+            "vip.benefit": benefit,
+            "vip.tier.benefit": env["vip.tier.benefit"].create(
+                {"tier_id": self.silver.id, "benefit_id": benefit.id}
+            ),
+            "vip.benefit.usage": env["vip.benefit.usage"]
+            .with_user(self.user_vip)
+            .create({"partner_id": self.customer.id, "benefit_id": benefit.id}),
+            "vip.care.occasion": occasion,
+            # sudo: the care calendar job writes the reminders
+            "vip.care.reminder": env["vip.care.reminder"]
+            .sudo()
+            .create(
+                {
+                    "occasion_id": occasion.id,
+                    "year": 2026,
+                    "date": "2026-09-25",
+                    "user_id": self.user_vip.id,
+                }
+            ),
+            "vip.account.plan": plan,
+            "vip.account.plan.line": plan.line_ids,
+        }
+
+    def _ledger_samples(self):
+        template = self.env["mail.template"].search([], limit=1)
+        return {
+            "vip.template.use": self.env["vip.template.use"]._vip_record(
+                {template.id: 1}
+            ),
+            # the promise of the class drew its number
+            "vip.promise.number": self.env["vip.promise.number"].search([], limit=1),
         }
 
     def _guarded_models(self):
