@@ -92,6 +92,7 @@
         "views/vip_care_menus.xml",
     ],
     "demo": [
+        "demo/vip_team_demo.xml",
         "demo/vip_tier_demo.xml",
         "demo/vip_promise_demo.xml",
         "demo/vip_visit_demo.xml",
