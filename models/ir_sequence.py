@@ -1,6 +1,6 @@
 from odoo import models
 
-from .vip_promise_number import PROMISE_SEQUENCE_CODE
+from .vip_promise_number import DRAWN_SEQUENCE_CODES
 
 
 class IrSequence(models.Model):
@@ -16,7 +16,7 @@ class IrSequence(models.Model):
         gapless = self.filtered(
             lambda s: (
                 s.id
-                and s.code == PROMISE_SEQUENCE_CODE
+                and s.code in DRAWN_SEQUENCE_CODES
                 and s.implementation != "standard"
             )
         )
@@ -30,7 +30,7 @@ class IrSequence(models.Model):
 
     def _set_number_next_actual(self):
         result = super()._set_number_next_actual()
-        for sequence in self.filtered(lambda s: s.code == PROMISE_SEQUENCE_CODE):
+        for sequence in self.filtered(lambda s: s.code in DRAWN_SEQUENCE_CODES):
             self.env["vip.promise.number"].sudo()._vip_forget_from(
                 sequence, sequence.number_next
             )

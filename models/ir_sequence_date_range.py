@@ -1,6 +1,6 @@
 from odoo import models
 
-from .vip_promise_number import PROMISE_SEQUENCE_CODE
+from .vip_promise_number import DRAWN_SEQUENCE_CODES
 
 
 class IrSequenceDateRange(models.Model):
@@ -15,7 +15,7 @@ class IrSequenceDateRange(models.Model):
         gapless = self.filtered(
             lambda r: (
                 r.id
-                and r.sequence_id.code == PROMISE_SEQUENCE_CODE
+                and r.sequence_id.code in DRAWN_SEQUENCE_CODES
                 and r.sequence_id.implementation != "standard"
             )
         )
@@ -30,7 +30,7 @@ class IrSequenceDateRange(models.Model):
     def _set_number_next_actual(self):
         result = super()._set_number_next_actual()
         for date_range in self.filtered(
-            lambda r: r.sequence_id.code == PROMISE_SEQUENCE_CODE
+            lambda r: r.sequence_id.code in DRAWN_SEQUENCE_CODES
         ):
             self.env["vip.promise.number"].sudo()._vip_forget_from(
                 date_range, date_range.number_next

@@ -8,8 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.misc import format_date
 
 from .vip_benefit import period_bounds
+from .vip_promise_number import USAGE_SEQUENCE_CODE
 
-USAGE_SEQUENCE_CODE = "vip.benefit.usage"
 ACTIVITY_APPROVAL = "partner_vip_care.mail_activity_type_benefit_approval"
 # what a usage records once created: a correction is a cancellation plus a new one
 FROZEN_FIELDS = (
@@ -252,16 +252,16 @@ class VipBenefitUsage(models.Model):
         if default_partner:  # a contact as default customer goes to its company too
             vals_list = [{"partner_id": default_partner, **vals} for vals in vals_list]
         vals_list = [self.env["res.partner"]._vip_customer_vals(v) for v in vals_list]
-        self.env["vip.promise"]._vip_ensure_sequence_ranges(code=USAGE_SEQUENCE_CODE)
         for vals in vals_list:
             # the reference is the ledger's: only server code may bring its own
             if not self.env.su or vals.get("name", "New") in ("New", self.env._("New")):
                 company = self.env["res.company"].browse(
                     vals.get("company_id") or self.env.company.id
                 )
-                vals["name"] = self.env["ir.sequence"].with_company(
-                    company
-                ).next_by_code(USAGE_SEQUENCE_CODE) or self.env._("New")
+                # drawn as the promises' numbers: no counter row to update
+                vals["name"] = self.env["vip.promise"]._vip_draw_name(
+                    company, USAGE_SEQUENCE_CODE
+                )
         # a concurrent use of the same customer's quota waits for this one, then
         # conflicts and is retried: it sees this one when it counts
         partner_ids = sorted(

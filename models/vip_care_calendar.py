@@ -7,7 +7,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 from ..tools.vip_lunar import FESTIVALS
-from .vip_benefit_usage import USAGE_SEQUENCE_CODE
+from .vip_promise_number import USAGE_SEQUENCE_CODE
 
 CARE_BATCH_SIZE = 1000
 ACTIVITY_CARE = "partner_vip_care.mail_activity_type_vip_care_occasion"

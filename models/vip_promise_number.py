@@ -4,10 +4,14 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 PROMISE_SEQUENCE_CODE = "vip.promise"
+USAGE_SEQUENCE_CODE = "vip.benefit.usage"
+# the gapless ledger sequences whose numbers are drawn here
+DRAWN_SEQUENCE_CODES = (PROMISE_SEQUENCE_CODE, USAGE_SEQUENCE_CODE)
 
 
 class VipPromiseNumber(models.Model):
-    """The numbers drawn from the gapless promise sequences: one row per number,
+    """The numbers drawn from the gapless ledger sequences (promises, benefit
+    uses): one row per number,
     inserted by the creation that takes it, never updated.
 
     The unique index is the lock of the draw: a creation inserts the number after

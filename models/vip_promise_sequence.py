@@ -29,12 +29,13 @@ class VipPromise(models.Model):
         return self.env["ir.sequence"].sudo().search([("code", "=", code)])
 
     @api.model
-    def _vip_draw_name(self, company):
-        """The next reference of the promise sequence of ``company`` (its own,
+    def _vip_draw_name(self, company, code=PROMISE_SEQUENCE_CODE):
+        """The next reference of the ledger sequence ``code`` (the promises' by
+        default) of ``company`` (its own,
         else the shared one), as ``next_by_code`` would give it; ``New`` when
         there is no sequence. A gapless sequence's number is drawn with
         ``vip.promise.number._vip_draw``; a standard one is PostgreSQL's."""
-        sequences = self._vip_promise_sequences().filtered(
+        sequences = self._vip_promise_sequences(code).filtered(
             lambda s: not s.company_id or s.company_id == company
         )
         sequence = sequences.filtered("company_id")[:1] or sequences[:1]
@@ -99,7 +100,7 @@ class VipPromise(models.Model):
         )
         for sequence in sequences:
             ranges = existing.filtered(lambda r, s=sequence: r.sequence_id == s)
-            if sequence.implementation == "no_gap" and code == PROMISE_SEQUENCE_CODE:
+            if sequence.implementation == "no_gap":
                 self._vip_sync_next_numbers(sequence, ranges)
             missing = [
                 day

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import ValidationError
-from odoo.tests import tagged
+from odoo.tests import TransactionCase, tagged
 
 from .common import VipCareCommon
 
@@ -78,3 +78,39 @@ class TestPromiseNumbers(VipCareCommon):
         self.assertEqual(self.sequence.implementation, "no_gap")
         after = self._create()
         self.assertEqual(self.number(after), self.number(before) + 2)
+
+
+@tagged("at_install", "-post_install")
+class TestLedgerRangesAtInstall(TransactionCase):
+    """A new database has this year's and next year's ranges of both ledger
+    sequences: its first promises and benefit uses do not race to create them."""
+
+    def test_ranges_exist_after_install(self):
+        year = fields.Date.today().year
+        for code in ("vip.promise", "vip.benefit.usage"):
+            sequence = self.env["ir.sequence"].search([("code", "=", code)])
+            years = sorted(r.date_from.year for r in sequence.date_range_ids)
+            with self.subTest(code=code):
+                self.assertEqual(years, [year, year + 1])
+
+    def test_benefit_uses_draw_their_numbers(self):
+        """The uses' numbers come from drawn rows, not from a counter row."""
+        partner = self.env["res.partner"].create({"name": "Lotus", "is_company": True})
+        benefit = self.env["vip.benefit"].create({"name": "Training"})
+        Usage = self.env["vip.benefit.usage"]
+        first, second = (
+            Usage.create({"partner_id": partner.id, "benefit_id": benefit.id})
+            for _ in range(2)
+        )
+        self.assertEqual(
+            int(second.name.rsplit("/", 1)[1]), int(first.name.rsplit("/", 1)[1]) + 1
+        )
+        sequence = self.env.ref("partner_vip_care.seq_vip_benefit_usage")
+        drawn = self.env["vip.promise.number"].search(
+            [("sequence_id", "=", sequence.id)]
+        )
+        self.assertEqual(len(drawn), 2)
+        this_year = sequence.date_range_ids.filtered(
+            lambda r: r.date_from.year == fields.Date.today().year
+        )
+        self.assertEqual(this_year.number_next, 1, "the counter row is not updated")

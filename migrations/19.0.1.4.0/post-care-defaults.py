@@ -19,3 +19,7 @@ def migrate(cr, version):
         tier = env.ref(f"partner_vip_care.{xmlid}", raise_if_not_found=False)
         if tier and not tier.gift_budget:
             tier.write({"gift_budget": budget, "festival_gifts": festivals})
+    # the benefit uses' numbering (BEN/<year>/): its ranges before the first use
+    env["vip.promise"]._vip_ensure_sequence_ranges(
+        years_ahead=1, code="vip.benefit.usage"
+    )
