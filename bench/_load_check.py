@@ -5,6 +5,7 @@ or number, and the replica's share of the reads."""
 import csv
 import json
 import sys
+from datetime import datetime, timezone
 
 from _common import odoo_env, parse_args, parser
 
@@ -111,6 +112,11 @@ def main():
     )
     if portal_requests and replica_tx < portal_requests:
         problems.append("the replica did not serve the portal reads")
+    slow = sorted(results.get("slow", []))
+    print(f"requests over 300 ms (start UTC, operation, ms): {len(slow)}")
+    for start, name, ms in slow[:20]:
+        moment = datetime.fromtimestamp(start, timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+        print(f"  {moment}  {name}  {ms}")
     if problems:
         print("LOAD CHECK FAILED: " + "; ".join(problems))
         sys.exit(1)
