@@ -115,7 +115,8 @@ def main():
     slow = sorted(results.get("slow", []))
     print(f"requests over 300 ms (start UTC, operation, ms): {len(slow)}")
     for start, name, ms in slow[:20]:
-        moment = datetime.fromtimestamp(start, timezone.utc).strftime("%H:%M:%S.%f")[:-3]
+        moment = datetime.fromtimestamp(start, timezone.utc).strftime("%H:%M:%S.%f")
+        moment = moment[:-3]
         print(f"  {moment}  {name}  {ms}")
     if problems:
         print("LOAD CHECK FAILED: " + "; ".join(problems))

@@ -1,6 +1,7 @@
 from . import ir_cron
 from . import ir_http
 from . import vip_workflow_guard
+from . import vip_ledger_mixin
 from . import res_company
 from . import res_config_settings
 from . import vip_tier

@@ -37,7 +37,13 @@ class VipBenefitUsage(models.Model):
 
     _name = "vip.benefit.usage"
     _description = "VIP Benefit Usage"
-    _inherit = ["mail.thread", "mail.activity.mixin", "vip.workflow.guard"]
+    _vip_sequence_code = USAGE_SEQUENCE_CODE
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "vip.workflow.guard",
+        "vip.ledger.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
     _vip_workflow_fields = ("state",)
@@ -237,31 +243,9 @@ class VipBenefitUsage(models.Model):
                         )
                     )
 
-    @api.onchange("partner_id")
-    def _onchange_partner_id(self):
-        commercial = self.partner_id.commercial_partner_id
-        if self.partner_id and self.partner_id != commercial:
-            self.contact_id = self.partner_id
-            self.partner_id = commercial
-        elif self.contact_id.commercial_partner_id != commercial:
-            self.contact_id = False
-
     @api.model_create_multi
     def create(self, vals_list):
-        default_partner = self.env.context.get("default_partner_id")
-        if default_partner:  # a contact as default customer goes to its company too
-            vals_list = [{"partner_id": default_partner, **vals} for vals in vals_list]
-        vals_list = [self.env["res.partner"]._vip_customer_vals(v) for v in vals_list]
-        for vals in vals_list:
-            # the reference is the ledger's: only server code may bring its own
-            if not self.env.su or vals.get("name", "New") in ("New", self.env._("New")):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                # drawn as the promises' numbers: no counter row to update
-                vals["name"] = self.env["vip.promise"]._vip_draw_name(
-                    company, USAGE_SEQUENCE_CODE
-                )
+        vals_list = self._vip_ledger_vals(vals_list)
         # a concurrent use of the same customer's quota waits for this one, then
         # conflicts and is retried: it sees this one when it counts
         partner_ids = sorted(

@@ -5,6 +5,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.fields import Domain
 from odoo.tools.misc import format_date
 
+from .vip_promise_number import PROMISE_SEQUENCE_CODE
+
 # Once a promise is submitted these fields are part of the ledger: a correction is a
 # cancellation plus a new entry (action_supersede).
 FROZEN_FIELDS = (
@@ -27,7 +29,13 @@ ACTIVITY_APPROVAL = "partner_vip_care.mail_activity_type_promise_approval"
 class VipPromise(models.Model):
     _name = "vip.promise"
     _description = "VIP Promise"
-    _inherit = ["mail.thread", "mail.activity.mixin", "vip.workflow.guard"]
+    _vip_sequence_code = PROMISE_SEQUENCE_CODE
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "vip.workflow.guard",
+        "vip.ledger.mixin",
+    ]
     _order = "deadline, id desc"
     _check_company_auto = True
     _vip_workflow_fields = ("state",)
@@ -278,28 +286,9 @@ class VipPromise(models.Model):
             if promise.supersedes_id == promise:
                 raise ValidationError(self.env._("A promise cannot supersede itself."))
 
-    @api.onchange("partner_id")
-    def _onchange_partner_id(self):
-        commercial = self.partner_id.commercial_partner_id
-        if self.partner_id and self.partner_id != commercial:
-            self.contact_id = self.partner_id
-            self.partner_id = commercial
-        elif self.contact_id.commercial_partner_id != commercial:
-            self.contact_id = False
-
     @api.model_create_multi
     def create(self, vals_list):
-        default_partner = self.env.context.get("default_partner_id")
-        if default_partner:  # a contact as default customer goes to its company too
-            vals_list = [{"partner_id": default_partner, **vals} for vals in vals_list]
-        vals_list = [self.env["res.partner"]._vip_customer_vals(v) for v in vals_list]
-        for vals in vals_list:
-            # the reference is the ledger's: only server code may bring its own
-            if not self.env.su or vals.get("name", "New") in ("New", self.env._("New")):
-                company = self.env["res.company"].browse(
-                    vals.get("company_id") or self.env.company.id
-                )
-                vals["name"] = self._vip_draw_name(company)
+        vals_list = self._vip_ledger_vals(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):

@@ -12,7 +12,8 @@ from odoo.tests import HttpCase, new_test_user, tagged
 # measured; every page reads the visitor's time zone (the customer's, else its
 # company's working hours': up to 2 queries for a portal user without one)
 QUERIES = {
-    "/my/vip": 23,  # measured at 19.0.1.4.0: coupon cards, benefit status, survey per contact
+    # measured at 19.0.1.4.0: coupon cards, benefit status, survey per contact
+    "/my/vip": 23,
     "/my/vip/complaints": 11,
     "/my/vip/promises": 10,
     "/my/vip/suggestions": 10,
