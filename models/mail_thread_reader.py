@@ -67,6 +67,13 @@ class MailThread(models.AbstractModel):
         document = env["ir.model"]._get(self._name).name
         return env._("%(document)s created", document=document)
 
+    def _vip_activity_feedback(self, act_type_xmlids, **kwargs):
+        """``activity_feedback`` whose "done" note is in the reader's language."""
+        for record in self:
+            record.with_env(record._vip_reader_env()).activity_feedback(
+                act_type_xmlids, **kwargs
+            )
+
     def _vip_moment(self, value, env=None):
         """``value`` as the reader of this record reads it."""
         env = env or self._vip_reader_env()

@@ -226,7 +226,7 @@ class VipAccountPlan(models.Model):
             }
         )
         # sudo: the review activity may be assigned to the owner, not the caller
-        self.sudo().activity_feedback([ACTIVITY_REVIEW])
+        self.sudo()._vip_activity_feedback([ACTIVITY_REVIEW])
         return True
 
     def action_act(self):
@@ -241,7 +241,7 @@ class VipAccountPlan(models.Model):
             end = start + length
             new = plan.copy(
                 {
-                    "name": self.env._("%(plan)s (next)", plan=plan.name),
+                    "name": plan._vip_reader_env()._("%(plan)s (next)", plan=plan.name),
                     "date_start": start,
                     "date_end": end,
                     "review_date": end,

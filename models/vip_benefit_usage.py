@@ -304,9 +304,9 @@ class VipBenefitUsage(models.Model):
                 "approved_on": fields.Datetime.now(),
             }
         )
-        self.activity_feedback([ACTIVITY_APPROVAL], feedback=note or None)
+        self._vip_activity_feedback([ACTIVITY_APPROVAL], feedback=note or None)
         if note:
-            self._vip_post_reason(self.env._("Approved:"), note)
+            self._vip_post_reason(lambda env: env._("Approved:"), note)
         return True
 
     def action_cancel(self, reason=None):
@@ -334,7 +334,7 @@ class VipBenefitUsage(models.Model):
         )
         # sudo: the approval activity is assigned to a manager, not the caller
         self.sudo().activity_unlink([ACTIVITY_APPROVAL])
-        self._vip_post_reason(self.env._("Cancelled:"), reason)
+        self._vip_post_reason(lambda env: env._("Cancelled:"), reason)
         return True
 
     # ------------------------------------------------------------------
@@ -472,12 +472,9 @@ class VipBenefitUsage(models.Model):
                 )
             )
 
-    def _vip_post_reason(self, label, text):
-        for usage in self:
-            usage.message_post(
-                body=Markup("<b>%s</b> %s") % (label, text),
-                subtype_xmlid="mail.mt_note",
-            )
+    def _vip_post_reason(self, label_of, text):
+        """A note "<label> <text>", the label in the reader's language."""
+        self._vip_post_note(lambda env: Markup("<b>%s</b> %s") % (label_of(env), text))
 
     def _vip_schedule_approval_activity(self):
         if not self:

@@ -273,15 +273,16 @@ class VipLoyaltyReward(models.Model):
         """{reward: the coupon's history description}."""
         descriptions = {}
         for reward in rewards:
+            env = reward.partner_id._vip_reader_env()  # the customer's language
             if reward.kind == "referrer":
-                text = self.env._(
+                text = env._(
                     "Referral reward: %(customer)s, referred by you, placed its first "
                     "order (%(invoice)s).",
                     customer=reward.referred_id.display_name,
                     invoice=reward.move_id.name,
                 )
             else:
-                text = self.env._(
+                text = env._(
                     "Referral reward: welcome, referred by %(referrer)s (%(invoice)s).",
                     referrer=reward.referrer_id.display_name,
                     invoice=reward.move_id.name,
@@ -312,38 +313,46 @@ class VipLoyaltyReward(models.Model):
             ]
         )
         if rewards:
-            text = self.env._("Welcome to the %(tier)s tier.", tier=tier.name)
-            rewards._vip_issue_cards(dict.fromkeys(rewards, text))
+            rewards._vip_issue_cards(
+                {reward: reward._vip_welcome_text(tier) for reward in rewards}
+            )
             rewards._vip_log_rewards()
         return rewards
 
+    def _vip_welcome_text(self, tier):
+        """The welcome coupon's description, in its customer's language."""
+        env = self.partner_id._vip_reader_env()
+        return env._("Welcome to the %(tier)s tier.", tier=tier.with_env(env).name)
+
     def _vip_log_rewards(self):
-        """One note per coupon in the chatter of the customer who received it."""
+        """One note per coupon in the chatter of the customer who received it, in
+        the customer's language."""
         bodies = {}
         for reward in self:
+            env = reward.partner_id._vip_reader_env()
             if reward.kind == "referrer":
-                text = self.env._(
+                text = env._(
                     "Referral reward: coupon %(code)s (%(program)s) for referring "
                     "%(customer)s.",
                     customer=reward.referred_id.display_name,
                     code=reward.card_id.code,
-                    program=reward.program_id.name,
+                    program=reward.program_id.with_env(env).name,
                 )
             elif reward.kind == "referred":
-                text = self.env._(
+                text = env._(
                     "Referral reward: coupon %(code)s (%(program)s), referred by "
                     "%(customer)s.",
                     customer=reward.referrer_id.display_name,
                     code=reward.card_id.code,
-                    program=reward.program_id.name,
+                    program=reward.program_id.with_env(env).name,
                 )
             else:
-                text = self.env._(
+                text = env._(
                     "Welcome coupon %(code)s (%(program)s) for entering the %(tier)s "
                     "tier.",
-                    tier=reward.tier_id.name,
+                    tier=reward.tier_id.with_env(env).name,
                     code=reward.card_id.code,
-                    program=reward.program_id.name,
+                    program=reward.program_id.with_env(env).name,
                 )
             partner = reward.partner_id
             bodies[partner.id] = bodies.get(partner.id, Markup()) + (

@@ -395,7 +395,7 @@ class VipPromise(models.Model):
                 "approval_note": note or False,
             }
         )
-        self.activity_feedback([ACTIVITY_APPROVAL], feedback=note or None)
+        self._vip_activity_feedback([ACTIVITY_APPROVAL], feedback=note or None)
         if note:
             self._vip_post_note(
                 lambda env: Markup("%s<br/>%s") % (env._("Approved:"), note)

@@ -283,8 +283,9 @@ class VipSuggestion(models.Model):
         return self._decide("rejected", note, ("new", "review", "accepted"))
 
     def action_send_reply(self):
-        """Send the decision and thanks to the customer and the supporters, in
-        the customer's language, and record when it was sent."""
+        """Send the decision and thanks to the customer and the supporters, each
+        in their own language (one message per language, the customer's first),
+        and record when it was sent."""
         template = self.env.ref("partner_vip_care.mail_template_vip_suggestion_reply")
         for suggestion in self:
             if suggestion.state not in DECIDED_STATES:
@@ -304,12 +305,16 @@ class VipSuggestion(models.Model):
                         name=suggestion.name,
                     )
                 )
-            suggestion.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=recipients.ids,
-            )
+            for lang, readers in suggestion._vip_by_lang(recipients).items():
+                # the composer renders the template in this language
+                suggestion.with_context(
+                    template_preview_lang=lang
+                ).message_post_with_source(
+                    template,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=readers.ids,
+                )
         self._vip_workflow_write({"response_sent_on": fields.Datetime.now()})
         return True
 
@@ -430,6 +435,18 @@ class VipSuggestion(models.Model):
                 "default_note": self[:1].decision_note or False,
             },
         }
+
+    def _vip_by_lang(self, partners):
+        """{language: partners reading it}, the customer's language first; a
+        partner without one reads the company's."""
+        self.ensure_one()
+        default = self._vip_reader_company()._vip_reader_lang()
+        first = self.partner_id.lang or default
+        groups = {first: partners.browse()}
+        for partner in partners:
+            lang = partner.lang or default
+            groups[lang] = groups.get(lang, partners.browse()) | partner
+        return {lang: group for lang, group in groups.items() if group}
 
     def _reply_recipients(self):
         self.ensure_one()

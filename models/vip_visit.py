@@ -188,7 +188,10 @@ class VipVisit(models.Model):
                     and a.activity_type_id == types[v.visit_type]
                 )
             )
-            done.action_feedback(feedback=visit.display_name)
+            # the note lands on the customer: in its language
+            done.with_env(visit.partner_id._vip_reader_env()).action_feedback(
+                feedback=visit.display_name
+            )
             activities -= done
 
     def action_open_partner(self):

@@ -44,3 +44,4 @@ from . import test_reader_clock
 from . import test_reader_language
 from . import test_back_office
 from . import test_zh_tours
+from . import test_reader_language_ledgers

@@ -125,10 +125,17 @@ class TestSuggestionReply(VipSuggestionCommon):
         ).subject = "Votre suggestion {{ object.name }}"
         self.suggestion.action_accept(note="Oui.")
         self.suggestion.action_send_reply()
-        message = self.suggestion.message_ids.filtered(
+        replies = self.suggestion.message_ids.filtered(
             lambda m: m.message_type == "comment"
-        )[:1]
-        self.assertEqual(message.subject, "Votre suggestion Deliver on Saturdays")
+        )
+        # one reply per language: the customer's in French, the supporter's not
+        french = replies.filtered(lambda m: m.partner_ids == self.customer_a)
+        self.assertEqual(french.subject, "Votre suggestion Deliver on Saturdays")
+        other = replies - french
+        self.assertEqual(other.partner_ids, self.contact_b)
+        self.assertEqual(
+            other.subject, 'Your suggestion "Deliver on Saturdays": our decision'
+        )
 
 
 @tagged("post_install", "-at_install", "vip_suggestion")
