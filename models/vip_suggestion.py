@@ -283,10 +283,16 @@ class VipSuggestion(models.Model):
         return self._decide("rejected", note, ("new", "review", "accepted"))
 
     def action_send_reply(self):
-        """Send the decision and thanks to the customer and the supporters, each
-        in their own language (one message per language, the customer's first),
-        and record when it was sent."""
-        template = self.env.ref("partner_vip_care.mail_template_vip_suggestion_reply")
+        """Send the decision and thanks to the customer and to the supporters
+        (a message of their own, one per language), and record when it was sent."""
+        templates = {
+            "customer": self.env.ref(
+                "partner_vip_care.mail_template_vip_suggestion_reply"
+            ),
+            "supporter": self.env.ref(
+                "partner_vip_care.mail_template_vip_suggestion_reply_supporter"
+            ),
+        }
         for suggestion in self:
             if suggestion.state not in DECIDED_STATES:
                 raise UserError(
@@ -305,16 +311,12 @@ class VipSuggestion(models.Model):
                         name=suggestion.name,
                     )
                 )
-            for lang, readers in suggestion._vip_by_lang(recipients).items():
-                # the composer renders the template in this language
-                suggestion.with_context(
-                    template_preview_lang=lang
-                ).message_post_with_source(
-                    template,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_comment",
-                    partner_ids=readers.ids,
-                )
+            customer = recipients & suggestion.partner_id
+            if customer:
+                suggestion._vip_send_reply(templates["customer"], customer)
+            supporters = recipients - customer
+            for lang, readers in suggestion._vip_by_lang(supporters).items():
+                suggestion._vip_send_reply(templates["supporter"], readers, lang)
         self._vip_workflow_write({"response_sent_on": fields.Datetime.now()})
         return True
 
@@ -436,17 +438,27 @@ class VipSuggestion(models.Model):
             },
         }
 
+    def _vip_send_reply(self, template, readers, lang=None):
+        """Post ``template`` to ``readers``, rendered in ``lang`` (else in the
+        template's own language: the customer's)."""
+        poster = self.with_context(template_preview_lang=lang) if lang else self
+        poster.message_post_with_source(
+            template,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=readers.ids,
+        )
+
     def _vip_by_lang(self, partners):
-        """{language: partners reading it}, the customer's language first; a
-        partner without one reads the company's."""
+        """{language: partners reading it}; a partner without one reads the
+        company's."""
         self.ensure_one()
         default = self._vip_reader_company()._vip_reader_lang()
-        first = self.partner_id.lang or default
-        groups = {first: partners.browse()}
+        groups = {}
         for partner in partners:
             lang = partner.lang or default
             groups[lang] = groups.get(lang, partners.browse()) | partner
-        return {lang: group for lang, group in groups.items() if group}
+        return groups
 
     def _reply_recipients(self):
         self.ensure_one()

@@ -95,14 +95,21 @@ class TestSuggestionReply(VipSuggestionCommon):
             self.suggestion.action_send_reply()
         self.assertEqual(self.suggestion.response_sent_on, datetime(2030, 5, 2, 10, 0))
         self.assertFalse(self.suggestion.reply_pending)
-        message = self.suggestion.message_ids.filtered(
+        replies = self.suggestion.message_ids.filtered(
             lambda m: m.message_type == "comment"
-        )[:1]
-        self.assertEqual(message.partner_ids, self.customer_a | self.contact_b)
-        self.assertIn("Saturday deliveries start in May.", message.body)
-        self.assertIn("accepted", message.body)
-        mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
-        self.assertEqual(mails.recipient_ids, self.customer_a | self.contact_b)
+        )
+        # the customer's reply, and the supporters' own (not "your suggestion")
+        to_customer = replies.filtered(lambda m: m.partner_ids == self.customer_a)
+        to_supporter = replies.filtered(lambda m: m.partner_ids == self.contact_b)
+        self.assertEqual(len(replies), 2)
+        self.assertIn("Thank you for your suggestion", to_customer.body)
+        self.assertIn("Thank you for supporting the suggestion", to_supporter.body)
+        self.assertNotIn(self.customer_a.name, to_supporter.body)
+        for message in replies:
+            self.assertIn("Saturday deliveries start in May.", message.body)
+            self.assertIn("accepted", message.body)
+            mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+            self.assertEqual(mails.recipient_ids, message.partner_ids)
 
     def test_wizard_decides_and_replies(self):
         wizard = self.env["vip.suggestion.decision.wizard"].create(
@@ -128,13 +135,14 @@ class TestSuggestionReply(VipSuggestionCommon):
         replies = self.suggestion.message_ids.filtered(
             lambda m: m.message_type == "comment"
         )
-        # one reply per language: the customer's in French, the supporter's not
+        # the customer's reply in French; the supporter's in its own language
         french = replies.filtered(lambda m: m.partner_ids == self.customer_a)
         self.assertEqual(french.subject, "Votre suggestion Deliver on Saturdays")
         other = replies - french
         self.assertEqual(other.partner_ids, self.contact_b)
         self.assertEqual(
-            other.subject, 'Your suggestion "Deliver on Saturdays": our decision'
+            other.subject,
+            'A suggestion you supported, "Deliver on Saturdays": our decision',
         )
 
 
