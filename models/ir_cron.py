@@ -14,8 +14,12 @@ class IrCron(models.Model):
 
     def _callback(self, cron_name, server_action_id):
         """Mark the job's cursor while its server action runs, with the progress
-        row and deadline the scheduler gave it (``_run_job``, reached from the
-        scheduler's loop or ``method_direct_trigger``, never from a request)."""
+        row and deadline the scheduler gave it. The context read here is the one
+        ``_run_job`` builds on the job's own cursor (``cron_end_time``) and
+        ``_add_progress`` completes (``ir_cron_progress_id``), reached from the
+        scheduler's loop or ``method_direct_trigger`` (which runs the job in its
+        own cursor and environment): no client's context reaches it, and
+        ``_callback``, private, cannot be called over RPC."""
         cr = self.env.cr
         previous = _RUNNING_JOBS.get(id(cr))
         _RUNNING_JOBS[id(cr)] = (

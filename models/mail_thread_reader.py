@@ -68,9 +68,15 @@ class MailThread(models.AbstractModel):
         return env._("%(document)s created", document=document)
 
     def _vip_activity_feedback(self, act_type_xmlids, **kwargs):
-        """``activity_feedback`` whose "done" note is in the reader's language."""
+        """``activity_feedback`` whose "done" note is in the reader's language:
+        one call per language and time zone of the records' readers."""
+        groups = {}
         for record in self:
-            record.with_env(record._vip_reader_env()).activity_feedback(
+            context = record._vip_reader_env().context
+            key = (context.get("lang"), context.get("tz"))
+            groups[key] = groups.get(key, []) + [record.id]
+        for (lang, tz), ids in groups.items():
+            self.browse(ids).with_context(lang=lang, tz=tz).activity_feedback(
                 act_type_xmlids, **kwargs
             )
 

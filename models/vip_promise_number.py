@@ -11,8 +11,8 @@ DRAWN_SEQUENCE_CODES = (PROMISE_SEQUENCE_CODE, USAGE_SEQUENCE_CODE)
 
 class VipPromiseNumber(models.Model):
     """The numbers drawn from the gapless ledger sequences (promises, benefit
-    uses): one row per number,
-    inserted by the creation that takes it, never updated.
+    uses): one row per number, inserted by the creation that takes it, never
+    updated.
 
     The unique index is the lock of the draw: a creation inserts the number after
     the highest it can see; while a concurrent creation holds the same number

@@ -31,10 +31,10 @@ class VipPromise(models.Model):
     @api.model
     def _vip_draw_name(self, company, code=PROMISE_SEQUENCE_CODE):
         """The next reference of the ledger sequence ``code`` (the promises' by
-        default) of ``company`` (its own,
-        else the shared one), as ``next_by_code`` would give it; ``New`` when
-        there is no sequence. A gapless sequence's number is drawn with
-        ``vip.promise.number._vip_draw``; a standard one is PostgreSQL's."""
+        default) of ``company`` (its own, else the shared one), as
+        ``next_by_code`` would give it; ``New`` when there is no sequence. A
+        gapless sequence's number is drawn with ``vip.promise.number._vip_draw``;
+        a standard one is PostgreSQL's."""
         sequences = self._vip_promise_sequences(code).filtered(
             lambda s: not s.company_id or s.company_id == company
         )
